@@ -1,0 +1,3 @@
+from atiende.cli import main
+
+main()

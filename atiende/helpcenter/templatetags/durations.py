@@ -1,0 +1,20 @@
+"""Show response targets as people say them: "30 min", "4 h", "2 días"."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.filter
+def minutes_as_duration(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    if minutes < 60:
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    hours, rest = divmod(minutes, 60)
+    if rest:
+        return ngettext("%(h)d h %(m)d min", "%(h)d h %(m)d min", hours) % {"h": hours, "m": rest}
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}

@@ -1,0 +1,66 @@
+"""The public help center: welcome, the two steps, case types and support plans."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from atiende.helpcenter.queries import plans_for_comparison
+from atiende.services.models import Channel, Impact
+
+
+def _impact_order(target: object) -> int:
+    return list(Impact.values).index(target.impact)  # type: ignore[attr-defined]
+
+
+def _plan_rows(plans: list) -> list[dict[str, object]]:
+    """Per plan: which channels (in Channel order) and targets (low → high)."""
+    rows = []
+    for plan in plans:
+        by_channel = {pc.channel: pc for pc in plan.channels.all()}
+        rows.append(
+            {
+                "plan": plan,
+                "channels": [(channel, by_channel.get(channel.value)) for channel in Channel],
+                "targets": sorted(plan.targets.all(), key=_impact_order),
+            }
+        )
+    return rows
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "helpcenter/home.html", {"plan_rows": _plan_rows(list(plans_for_comparison()))}
+    )
+
+
+@require_GET
+def plans(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "helpcenter/plans.html", {"plan_rows": _plan_rows(list(plans_for_comparison()))}
+    )
+
+
+@require_GET
+def plan_detail(request: HttpRequest, level: int) -> HttpResponse:
+    rows = _plan_rows(list(plans_for_comparison().filter(level=level)))
+    if not rows:
+        raise Http404
+    return render(request, "helpcenter/plan_detail.html", {"row": rows[0], "plan": rows[0]["plan"]})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    # The knowledge base is its own piece of work (issue #6); until it lands
+    # the search page says so and points to the ticket form.
+    query = request.GET.get("q", "").strip()[:200]
+    return render(request, "helpcenter/search.html", {"query": query})
+
+
+@require_GET
+def sales_chat(request: HttpRequest) -> HttpResponse:
+    # Entry point of the "Chatear con ventas" bubble; the live chat replaces
+    # this page's contact details when the chat issue lands.
+    return render(request, "helpcenter/sales_chat.html")

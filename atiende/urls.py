@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("atiende.helpcenter.urls")),
+    path("clientes/", include("atiende.clientarea.urls")),
+    path("consola/", include("atiende.console.urls")),
+    path("cuenta/", include("atiende.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
