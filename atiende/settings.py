@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "atiende.services",
     "atiende.helpcenter",
     "atiende.clientarea",
+    "atiende.kb",
     "atiende.console",
     "atiende.operations",
 ]

@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
     path("", include("atiende.helpcenter.urls")),
+    path("ayuda/", include("atiende.kb.urls")),
     path("clientes/", include("atiende.clientarea.urls")),
     path("consola/", include("atiende.console.urls")),
     path("cuenta/", include("atiende.accounts.urls")),

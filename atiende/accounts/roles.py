@@ -35,6 +35,9 @@ _AGENT = [
     "services.view_service",
     "services.view_supportplan",
     "accounts.view_console",
+    "kb.view_article",
+    "kb.add_article",
+    "kb.change_article",
 ]
 _SUPERVISOR = [
     *_AGENT,
@@ -45,6 +48,10 @@ _SUPERVISOR = [
     "services.add_service",
     "services.change_service",
     "accounts.view_reports",
+    "kb.publish_article",
+    "kb.delete_article",
+    "kb.add_category",
+    "kb.change_category",
 ]
 _ADMINISTRATOR = [
     *_SUPERVISOR,
