@@ -18,6 +18,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atiende.translated_fields import localized
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -189,3 +191,40 @@ class Invitation(models.Model):
 
     def is_usable(self, *, now: datetime) -> bool:
         return self.accepted_at is None and now < self.expires_at
+
+
+class Department(models.Model):
+    """A team tickets are routed to: technical support, billing, sales.
+
+    Agents work the departments they belong to. In a restricted department
+    only its members (and supervisors and administrators) see its tickets.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    is_restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only members, supervisors and administrators see its tickets."),
+    )
+    is_sales = models.BooleanField(_("sales department"), default=False)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("agents"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
