@@ -6,6 +6,7 @@ the service is missing; on a developer's machine it is skipped with a reason.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -32,6 +33,33 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Re-create the rows data migrations load (calendars, plans, departments, case types).
+
+    Transactional tests (browser tests with a live server) empty every table
+    when they finish; the next one puts the reference data back with the
+    migrations' own, idempotent functions.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from atiende.accounts.role_groups import sync_role_groups
+
+    for app_label, name in [
+        ("sla", "0002_default_calendars"),
+        ("services", "0002_seed_support_plans"),
+        ("accounts", "0003_default_departments"),
+        ("triage", "0002_seed_case_types"),
+    ]:
+        module = importlib.import_module(f"atiende.{app_label}.migrations.{name}")
+        operation = module.Migration.operations[0]
+        operation.code(apps, None)
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0)
+    sync_role_groups()
 
 
 @pytest.fixture(scope="session")

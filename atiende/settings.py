@@ -60,9 +60,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "atiende.accounts",
     "atiende.sla",
+    "atiende.triage",
     "atiende.services",
     "atiende.helpcenter",
     "atiende.clientarea",
+    "atiende.tickets",
     "atiende.kb",
     "atiende.console",
     "atiende.operations",
@@ -259,6 +261,12 @@ CSRF_COOKIE_HTTPONLY = True
 ATIENDE_COMPANY_NAME = env_str("ATIENDE_COMPANY_NAME", "CeHis Experiencia Digital")
 ATIENDE_PAGE_SIZE = env_int("ATIENDE_PAGE_SIZE", 25, minimum=1)
 ATIENDE_INVITATION_DAYS = env_int("ATIENDE_INVITATION_DAYS", 7, minimum=1)
+ATIENDE_MAX_ATTACHMENT_MB = env_int("ATIENDE_MAX_ATTACHMENT_MB", 20, minimum=1)
+ATIENDE_MAX_ATTACHMENTS = env_int("ATIENDE_MAX_ATTACHMENTS", 10, minimum=1)
+ATIENDE_REOPEN_DAYS = env_int("ATIENDE_REOPEN_DAYS", 14, minimum=0)
+ATIENDE_AUTO_CLOSE_DAYS = env_int("ATIENDE_AUTO_CLOSE_DAYS", 7, minimum=1)
+# Django refuses request bodies above this; room for the attachments plus the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

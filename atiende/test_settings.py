@@ -13,3 +13,5 @@ STORAGES = {
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # WhiteNoise wants its root to exist; tests serve from the finders.
 STATIC_ROOT = PACKAGE_DIR / "static"  # noqa: F405
+# Background tasks run at once, inside the request, so tests see their effects.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -38,6 +38,9 @@ _AGENT = [
     "kb.view_article",
     "kb.add_article",
     "kb.change_article",
+    "tickets.work_ticket",
+    "tickets.view_ticket",
+    "tickets.view_cannedreply",
 ]
 _SUPERVISOR = [
     *_AGENT,
@@ -52,6 +55,9 @@ _SUPERVISOR = [
     "kb.delete_article",
     "kb.add_category",
     "kb.change_category",
+    "tickets.add_cannedreply",
+    "tickets.change_cannedreply",
+    "tickets.delete_cannedreply",
 ]
 _ADMINISTRATOR = [
     *_SUPERVISOR,
@@ -64,6 +70,10 @@ _ADMINISTRATOR = [
     "services.change_responsetarget",
     "sla.change_calendar",
     "sla.add_calendar",
+    "triage.change_casetype",
+    "triage.add_casetype",
+    "accounts.change_department",
+    "accounts.add_department",
     "accounts.manage_staff",
 ]
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

@@ -1,10 +1,20 @@
 from django.urls import path
 
 from atiende.console import views
+from atiende.tickets import console_views as tickets
 
 app_name = "console"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("organizaciones/<int:organisation_id>/", views.organisation_detail, name="organisation"),
+    path("", tickets.queue, name="home"),
+    path("tickets/", tickets.queue, name="queue"),
+    path("tickets/lote/", tickets.bulk, name="bulk"),
+    path("tickets/filtros/", tickets.save_filter, name="save_filter"),
+    path("tickets/<str:number>/", tickets.ticket_page, name="ticket"),
+    path("tickets/<str:number>/responder/", tickets.reply, name="ticket_reply"),
+    path("tickets/<str:number>/cambiar/", tickets.change, name="ticket_change"),
+    path("tickets/<str:number>/fusionar/", tickets.merge, name="ticket_merge"),
+    path("tickets/<str:number>/presencia/", tickets.presence, name="ticket_presence"),
+    path("clientes/", views.home, name="customers"),
+    path("clientes/<int:organisation_id>/", views.organisation_detail, name="organisation"),
 ]

@@ -38,5 +38,5 @@ def test_customer_contact_has_no_staff_role_and_no_console(client):
 def test_supervisor_opens_the_console_and_sees_customers(client):
     contact = make_contact()
     client.force_login(make_staff(Role.SUPERVISOR))
-    response = client.get("/consola/")
+    response = client.get("/consola/clientes/")
     assert contact.organisations.get().name in response.content.decode()

@@ -8,9 +8,9 @@ from atiende.operations.demo_data import DEMO_PASSWORD, load_demo_data
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_visitor_switches_language_then_customer_logs_in_and_sees_services(
-    live_server, chromium_browser
+    live_server, chromium_browser, reference_data
 ):
     load_demo_data(now=timezone.now())
     context = chromium_browser.new_context(locale="es-CO", viewport={"width": 390, "height": 844})

@@ -31,4 +31,4 @@ class Command(BaseCommand):
             "The administrator is asked to set up two-factor authentication (TOTP) on first login."
         )
         if not options["no_serve"]:
-            call_command("serve", port=options["port"])
+            call_command("serve", port=options["port"], with_worker=True)

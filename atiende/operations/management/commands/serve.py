@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import uvicorn
@@ -19,10 +21,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-collectstatic", action="store_true", help="Static files are already collected."
         )
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="Also run one background worker (atiende worker) as a child process.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        worker = None
+        if options["with_worker"]:
+            # One process tree for a small install or the demo: email and sweeps
+            # run beside the web server and stop with it.
+            worker = subprocess.Popen([sys.executable, "-m", "atiende", "worker"])
+        try:
+            self._serve(options)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def _serve(self, options: dict[str, Any]) -> None:
         uvicorn.run(
             "atiende.asgi:application",
             host=options["host"],

@@ -1,0 +1,455 @@
+"""Every change to a ticket. Each action is atomic, writes TicketEvents in the
+same transaction, and sends mail only once the transaction has committed."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from atiende.accounts.models import Department, Organisation, User
+from atiende.services.models import Service, SupportPlan
+from atiende.sla.deadlines import deadlines_for
+from atiende.tickets import notifications
+from atiende.tickets.attachments import CheckedUpload, store_attachments
+from atiende.tickets.models import Message, Tag, Ticket, TicketEvent
+from atiende.triage.models import CaseType
+
+Status = Ticket.Status
+
+
+class TicketError(Exception):
+    """A ticket action that cannot happen; ``str(error)`` is safe to show the user."""
+
+
+class TicketClosed(TicketError):
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(_("Case %(number)s is closed.") % {"number": ticket.display_number})
+
+
+class ReopenWindowPassed(TicketError):
+    pass
+
+
+def new_case_number() -> str:
+    """Eight random digits, the first not zero: easy to dictate, impossible to enumerate."""
+    return str(secrets.randbelow(90_000_000) + 10_000_000)
+
+
+def plan_for(organisation: Organisation | None, service: Service | None) -> SupportPlan:
+    """The plan whose promises apply: the service's, else the organisation's best active one."""
+    if service is not None:
+        return service.plan
+    if organisation is not None:
+        best = (
+            SupportPlan.objects.filter(
+                services__organisation=organisation, services__status=Service.Status.ACTIVE
+            )
+            .order_by("-level")
+            .first()
+        )
+        if best is not None:
+            return best
+    return SupportPlan.objects.order_by("level").first()  # type: ignore[return-value]
+
+
+def _event(ticket: Ticket, kind: str, *, actor: User | None, now: datetime, **data: Any) -> None:
+    TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, at=now, data=data)
+
+
+def _set_deadlines(ticket: Ticket) -> None:
+    deadlines = deadlines_for(
+        ticket.plan, impact=ticket.impact, ticket_channel=ticket.channel, start=ticket.created_at
+    )
+    ticket.first_response_due = deadlines.first_response
+    ticket.resolution_due = deadlines.resolution
+    _refresh_due_at(ticket)
+
+
+def _refresh_due_at(ticket: Ticket) -> None:
+    if not ticket.is_open:
+        ticket.due_at = None
+    elif ticket.first_response_at is None:
+        ticket.due_at = ticket.first_response_due
+    else:
+        ticket.due_at = ticket.resolution_due
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    requester: User,
+    subject: str,
+    body: str,
+    channel: str,
+    now: datetime,
+    organisation: Organisation | None = None,
+    service: Service | None = None,
+    department: Department | None = None,
+    case_type: CaseType | None = None,
+    uploads: Sequence[CheckedUpload] = (),
+    acting_user: User | None = None,
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    """Open a case with the requester's first message.
+
+    The case type, when known, decides the impact and (unless one is given)
+    the department. Raises TicketError if the service is not the organisation's.
+    """
+    if service is not None and service.organisation_id != getattr(organisation, "pk", None):
+        raise TicketError(_("That service does not belong to this organisation."))
+    if department is None:
+        department = (
+            case_type.department
+            if case_type is not None
+            else Department.objects.order_by("order").first()
+        )
+    ticket = Ticket(
+        subject=subject.strip()[:200],
+        organisation=organisation,
+        requester=requester,
+        service=service,
+        plan=plan_for(organisation, service),
+        department=department,
+        case_type=case_type,
+        impact=case_type.impact if case_type is not None else "low",
+        channel=channel,
+        created_at=now,
+        updated_at=now,
+        follow_up_of=follow_up_of,
+        message_count=1,
+    )
+    _set_deadlines(ticket)
+    for _attempt in range(5):
+        ticket.number = new_case_number()
+        try:
+            with transaction.atomic():
+                ticket.save()
+            break
+        except IntegrityError:
+            continue
+    else:  # pragma: no cover - 5 collisions in 90 million numbers
+        raise TicketError(_("Could not allocate a case number; please try again."))
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.REPLY,
+        author=requester,
+        from_staff=False,
+        body=body,
+        channel=channel,
+        created_at=now,
+    )
+    store_attachments(message, uploads)
+    _event(
+        ticket, TicketEvent.Kind.CREATED, actor=acting_user or requester, now=now, channel=channel
+    )
+    transaction.on_commit(lambda: notifications.ticket_opened(ticket.pk))
+    return ticket
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("plan").get(pk=ticket.pk)
+
+
+@transaction.atomic
+def add_message(
+    ticket: Ticket,
+    *,
+    author: User,
+    body: str,
+    from_staff: bool,
+    now: datetime,
+    kind: str = Message.Kind.REPLY,
+    channel: str = Ticket.Channel.PORTAL,
+    uploads: Sequence[CheckedUpload] = (),
+    status_after: str | None = None,
+) -> Message:
+    """Add a reply or note to the conversation.
+
+    A customer writing on a pending or resolved case reopens it; on a closed
+    case, their message opens a linked follow-up case instead (closed cases are
+    read-only). An agent's first public reply is the first response.
+    Raises TicketClosed for staff writing on a closed case.
+    """
+    ticket = _locked(ticket)
+    if ticket.is_closed:
+        if from_staff:
+            raise TicketClosed(ticket)
+        follow_up = open_ticket(
+            requester=author,
+            subject=ticket.subject,
+            body=body,
+            channel=channel,
+            now=now,
+            organisation=ticket.organisation,
+            service=ticket.service,
+            department=ticket.department,
+            case_type=ticket.case_type,
+            uploads=uploads,
+            follow_up_of=ticket,
+        )
+        _event(ticket, TicketEvent.Kind.FOLLOW_UP, actor=author, now=now, number=follow_up.number)
+        return follow_up.messages.get()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        author=author,
+        from_staff=from_staff,
+        body=body,
+        channel=channel,
+        created_at=now,
+    )
+    store_attachments(message, uploads)
+    changed = ["updated_at", "message_count"]
+    ticket.updated_at = now
+    ticket.message_count = F("message_count") + 1
+    public = kind == Message.Kind.REPLY
+    customer_came_back = not from_staff and ticket.status in (Status.PENDING, Status.RESOLVED)
+    first_answer = from_staff and public and ticket.status == Status.NEW and status_after is None
+    new_status = Status.OPEN if customer_came_back or first_answer else status_after
+    if from_staff and public and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        changed.append("first_response_at")
+    if new_status and new_status != ticket.status:
+        _change_status(ticket, new_status, actor=author, now=now)
+        changed += ["status", "resolved_at", "closed_at"]
+    _refresh_due_at(ticket)
+    changed.append("due_at")
+    ticket.save(update_fields=changed)
+    if from_staff and public:
+        transaction.on_commit(lambda: notifications.agent_replied(message.pk))
+    return message
+
+
+def _change_status(ticket: Ticket, status: str, *, actor: User | None, now: datetime) -> None:
+    _event(
+        ticket, TicketEvent.Kind.STATUS, actor=actor, now=now, before=ticket.status, after=status
+    )
+    ticket.status = status
+    if status == Status.RESOLVED:
+        ticket.resolved_at = now
+        pk = ticket.pk
+        transaction.on_commit(lambda: notifications.ticket_resolved(pk))
+    elif status == Status.CLOSED:
+        ticket.closed_at = now
+    else:
+        ticket.resolved_at = None
+
+
+UNSET: Any = object()
+
+
+@transaction.atomic
+def update_ticket(
+    ticket: Ticket,
+    *,
+    acting_user: User,
+    now: datetime,
+    status: str = UNSET,
+    assignee: User | None = UNSET,
+    impact: str = UNSET,
+    case_type: CaseType | None = UNSET,
+    department: Department = UNSET,
+    add_tags: Sequence[str] = (),
+    remove_tags: Sequence[str] = (),
+) -> Ticket:
+    """Change a ticket's fields; every real change is an event with before and after.
+
+    Raises TicketClosed: closed cases are read-only.
+    """
+    ticket = _locked(ticket)
+    if ticket.is_closed:
+        raise TicketClosed(ticket)
+    changed: list[str] = []
+    if status is not UNSET and status != ticket.status:
+        _change_status(ticket, status, actor=acting_user, now=now)
+        changed += ["status", "resolved_at", "closed_at"]
+    if assignee is not UNSET and assignee != ticket.assignee:
+        _event(
+            ticket,
+            TicketEvent.Kind.ASSIGNED,
+            actor=acting_user,
+            now=now,
+            before=ticket.assignee_id,
+            after=getattr(assignee, "pk", None),
+            name=str(assignee) if assignee else "",
+        )
+        ticket.assignee = assignee
+        changed.append("assignee")
+        if assignee is not None and assignee != acting_user:
+            pk, agent_pk = ticket.pk, assignee.pk
+            transaction.on_commit(lambda: notifications.ticket_assigned(pk, agent_pk))
+    if case_type is not UNSET and case_type != ticket.case_type:
+        _event(
+            ticket,
+            TicketEvent.Kind.CASE_TYPE,
+            actor=acting_user,
+            now=now,
+            before=getattr(ticket.case_type, "code", None),
+            after=getattr(case_type, "code", None),
+        )
+        ticket.case_type = case_type
+        changed.append("case_type")
+        if impact is UNSET and case_type is not None:
+            impact = case_type.impact
+    if impact is not UNSET and impact != ticket.impact:
+        _event(
+            ticket,
+            TicketEvent.Kind.IMPACT,
+            actor=acting_user,
+            now=now,
+            before=ticket.impact,
+            after=impact,
+        )
+        ticket.impact = impact
+        _set_deadlines(ticket)
+        changed += ["impact", "first_response_due", "resolution_due"]
+    if department is not UNSET and department != ticket.department:
+        _event(
+            ticket,
+            TicketEvent.Kind.DEPARTMENT,
+            actor=acting_user,
+            now=now,
+            before=ticket.department.code,
+            after=department.code,
+        )
+        ticket.department = department
+        changed.append("department")
+    if add_tags or remove_tags:
+        before = sorted(ticket.tags.values_list("name", flat=True))
+        for name in add_tags:
+            tag, _created = Tag.objects.get_or_create(name=name.strip().lower()[:50])
+            ticket.tags.add(tag)
+        if remove_tags:
+            ticket.tags.remove(*Tag.objects.filter(name__in=[n.lower() for n in remove_tags]))
+        after = sorted(ticket.tags.values_list("name", flat=True))
+        if before != after:
+            _event(
+                ticket,
+                TicketEvent.Kind.TAGS,
+                actor=acting_user,
+                now=now,
+                before=before,
+                after=after,
+            )
+    if changed:
+        _refresh_due_at(ticket)
+        ticket.updated_at = now
+        ticket.save(update_fields=[*set(changed), "due_at", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def merge_ticket(source: Ticket, *, into: Ticket, acting_user: User, now: datetime) -> Ticket:
+    """Move ``source``'s conversation into ``into`` and close ``source``.
+
+    Both must belong to the same organisation and be open. The customer is told
+    by email that their case continues under the other number.
+    """
+    if source.pk == into.pk:
+        raise TicketError(_("A case cannot be merged into itself."))
+    first, second = sorted([source.pk, into.pk])
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])}
+    source, into = locked[source.pk], locked[into.pk]
+    if source.organisation_id != into.organisation_id:
+        raise TicketError(_("Only cases of the same customer can be merged."))
+    for ticket in (source, into):
+        if ticket.is_closed:
+            raise TicketClosed(ticket)
+    moved = Message.objects.filter(ticket=source).update(ticket=into)
+    _event(
+        source,
+        TicketEvent.Kind.MERGED,
+        actor=acting_user,
+        now=now,
+        into=into.number,
+        messages=moved,
+    )
+    _event(
+        into,
+        TicketEvent.Kind.MERGED_IN,
+        actor=acting_user,
+        now=now,
+        source=source.number,
+        messages=moved,
+    )
+    source.merged_into = into
+    source.message_count = 0
+    _change_status(source, Status.CLOSED, actor=acting_user, now=now)
+    _refresh_due_at(source)
+    source.updated_at = now
+    source.save(
+        update_fields=[
+            "merged_into",
+            "message_count",
+            "status",
+            "closed_at",
+            "resolved_at",
+            "due_at",
+            "updated_at",
+        ]
+    )
+    into.message_count = F("message_count") + moved
+    into.updated_at = now
+    into.save(update_fields=["message_count", "updated_at"])
+    source_pk = source.pk
+    transaction.on_commit(lambda: notifications.ticket_merged(source_pk))
+    return into
+
+
+@transaction.atomic
+def resolve_by_customer(ticket: Ticket, *, user: User, now: datetime) -> Ticket:
+    """The customer marks their case as resolved."""
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise TicketError(_("This case is not open."))
+    _change_status(ticket, Status.RESOLVED, actor=user, now=now)
+    _refresh_due_at(ticket)
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def reopen_by_customer(ticket: Ticket, *, user: User, now: datetime) -> Ticket:
+    """Reopen a resolved case within ATIENDE_REOPEN_DAYS of its resolution."""
+    ticket = _locked(ticket)
+    if ticket.status != Status.RESOLVED:
+        raise TicketError(_("Only resolved cases can be reopened."))
+    window = timedelta(days=settings.ATIENDE_REOPEN_DAYS)
+    if ticket.resolved_at is not None and now - ticket.resolved_at > window:
+        raise ReopenWindowPassed(
+            _("This case was resolved more than %(days)d days ago; please open a new one.")
+            % {"days": settings.ATIENDE_REOPEN_DAYS}
+        )
+    _change_status(ticket, Status.OPEN, actor=user, now=now)
+    _refresh_due_at(ticket)
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"])
+    return ticket
+
+
+def close_resolved_tickets(*, now: datetime, batch: int = 500) -> int:
+    """Close cases resolved more than ATIENDE_AUTO_CLOSE_DAYS ago. Returns how many."""
+    cutoff = now - timedelta(days=settings.ATIENDE_AUTO_CLOSE_DAYS)
+    closed = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Ticket.objects.select_for_update(skip_locked=True)
+                .filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
+                .order_by("resolved_at")[:batch]
+            )
+            for ticket in due:
+                _change_status(ticket, Status.CLOSED, actor=None, now=now)
+                ticket.updated_at = now
+                ticket.save(update_fields=["status", "closed_at", "resolved_at", "updated_at"])
+        closed += len(due)
+        if len(due) < batch:
+            return closed

@@ -1,0 +1,116 @@
+"""Ticket lists shared by the console, the client area, the API and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from atiende.accounts.models import User
+from atiende.tickets.models import Ticket
+from atiende.tickets.permissions import normalise_case_number, tickets_for_agent
+
+Status = Ticket.Status
+OPEN = list(Ticket.OPEN_STATUSES)
+
+IMPACT_RANK = Case(
+    When(impact="high", then=Value(3)),
+    When(impact="medium", then=Value(2)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    label: str
+
+    def condition(self, user: User) -> Q:
+        return QUEUE_CONDITIONS[self.slug](user)
+
+
+QUEUE_CONDITIONS = {
+    "unassigned": lambda user: Q(status__in=[Status.NEW, Status.OPEN], assignee__isnull=True),
+    "mine": lambda user: Q(status__in=OPEN, assignee=user),
+    "department": lambda user: Q(status__in=OPEN, department__in=user.departments.all()),
+    "open": lambda user: Q(status__in=OPEN),
+    "pending": lambda user: Q(status=Status.PENDING),
+    "resolved": lambda user: Q(status=Status.RESOLVED),
+}
+
+QUEUES = [
+    Queue("unassigned", _("Unassigned")),
+    Queue("mine", _("Mine")),
+    Queue("department", _("My departments")),
+    Queue("open", _("All open")),
+    Queue("pending", _("Pending on customer")),
+    Queue("resolved", _("Recently resolved")),
+]
+QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """Every queue's size in one aggregate query over the tickets the agent may see."""
+    visible = tickets_for_agent(user).filter(status__in=[*OPEN, Status.RESOLVED])
+    return visible.aggregate(
+        **{queue.slug: Count("pk", filter=queue.condition(user)) for queue in QUEUES}
+    )
+
+
+def urgency_order(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Earliest deadline first, then higher impact, then higher plan level, then oldest."""
+    return queryset.annotate(impact_rank=IMPACT_RANK).order_by(
+        F("due_at").asc(nulls_last=True), "-impact_rank", "-plan__level", "created_at", "pk"
+    )
+
+
+FILTER_FIELDS = {
+    "status": "status",
+    "impact": "impact",
+    "case_type": "case_type__code",
+    "plan": "plan__level",
+    "service": "service_id",
+    "organisation": "organisation_id",
+    "channel": "channel",
+    "department": "department__code",
+    "tag": "tags__name",
+}
+
+
+def filter_tickets(queryset: QuerySet[Ticket], params: dict[str, str]) -> QuerySet[Ticket]:
+    """Apply the console's filters (the saved-filter query string format)."""
+    for param, lookup in FILTER_FIELDS.items():
+        value = params.get(param, "").strip()
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    assignee = params.get("assignee", "").strip()
+    if assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee.isdigit():
+        queryset = queryset.filter(assignee_id=int(assignee))
+    text = params.get("q", "").strip()
+    if text:
+        queryset = queryset.filter(text_condition(text))
+    if params.get("tag"):
+        queryset = queryset.distinct()
+    return queryset
+
+
+def text_condition(text: str) -> Q:
+    """A case number (with or without dash/#) or words in the subject."""
+    digits = normalise_case_number(text)
+    condition = Q(subject__icontains=text)
+    if len(digits) == 8:
+        condition |= Q(number=digits)
+    return condition
+
+
+def agent_queue(user: User, slug: str, params: dict[str, str]) -> QuerySet[Ticket]:
+    queue = QUEUES_BY_SLUG.get(slug, QUEUES_BY_SLUG["open"])
+    tickets = filter_tickets(tickets_for_agent(user).filter(queue.condition(user)), params)
+    tickets = tickets.select_related("organisation", "assignee", "plan", "case_type", "department")
+    if queue.slug == "resolved":
+        return tickets.order_by("-resolved_at", "-pk")
+    return urgency_order(tickets)
