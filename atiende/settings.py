@@ -265,6 +265,10 @@ ATIENDE_MAX_ATTACHMENT_MB = env_int("ATIENDE_MAX_ATTACHMENT_MB", 20, minimum=1)
 ATIENDE_MAX_ATTACHMENTS = env_int("ATIENDE_MAX_ATTACHMENTS", 10, minimum=1)
 ATIENDE_REOPEN_DAYS = env_int("ATIENDE_REOPEN_DAYS", 14, minimum=0)
 ATIENDE_AUTO_CLOSE_DAYS = env_int("ATIENDE_AUTO_CLOSE_DAYS", 7, minimum=1)
+# SLA clocks stop while a case waits on the customer; also on hold (waiting on
+# a third party) unless this is false.
+ATIENDE_SLA_PAUSE_ON_HOLD = env_bool("ATIENDE_SLA_PAUSE_ON_HOLD", True)
+ATIENDE_SLA_WARNING_PERCENT = env_int("ATIENDE_SLA_WARNING_PERCENT", 75, minimum=1)
 # Django refuses request bodies above this; room for the attachments plus the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from atiende.console import views
 from atiende.tickets import console_views as tickets
+from atiende.tickets import phone_views as phone
 
 app_name = "console"
 
@@ -15,6 +16,9 @@ urlpatterns = [
     path("tickets/<str:number>/cambiar/", tickets.change, name="ticket_change"),
     path("tickets/<str:number>/fusionar/", tickets.merge, name="ticket_merge"),
     path("tickets/<str:number>/presencia/", tickets.presence, name="ticket_presence"),
+    path("telefono/", phone.desk, name="phone"),
+    path("telefono/<str:number>/", phone.phone_ticket, name="phone_ticket"),
+    path("telefono/contacto/<int:contact_id>/nuevo/", phone.phone_new_ticket, name="phone_new_ticket"),
     path("clientes/", views.home, name="customers"),
     path("clientes/<int:organisation_id>/", views.organisation_detail, name="organisation"),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from atiende.services.models import PlanChannel, ResponseTarget, Service, SupportPlan
+from atiende.tickets.actions import apply_plan_change
 
 
 class PlanChannelInline(admin.TabularInline):
@@ -26,3 +28,9 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ["name", "identifier", "organisation__name"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation", "plan"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and "plan" in form.changed_data:
+            # Open cases of the service now run on the new plan's clocks.
+            apply_plan_change(obj, acting_user=request.user, now=timezone.now())

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from atiende.services.models import LIVE_CHANNELS, Channel, Hours, PlanChannel, SupportPlan
 from atiende.sla.business_time import BusinessCalendar, is_open, next_opening
 from atiende.sla.calendars import business_calendar
@@ -80,3 +82,46 @@ def channel_availability(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """What the phone desk may do for a caller on ``plan``, and what to warn the agent about."""
+
+    may_open_ticket: bool
+    warnings: list[str]
+
+
+def phone_check(
+    plan: SupportPlan,
+    *,
+    has_case: bool,
+    now: datetime,
+    channel: str = Channel.PHONE,
+    calendar: BusinessCalendar | None = None,
+) -> PhoneCheck:
+    """Phone (or remote assistance) rules of the plan for a call at ``now``.
+
+    A call can always be logged on an existing case (it happened); a call opens
+    a new case only where the plan includes the channel without requiring a
+    case number.
+    """
+    row = next((pc for pc in plan.channels.all() if pc.channel == channel), None)
+    label = Channel(channel).label
+    if row is None:
+        return PhoneCheck(
+            False,
+            [_("%(plan)s does not include %(channel)s support.") % {"plan": plan.name, "channel": label}],
+        )
+    warnings = []
+    if row.requires_case_number and not has_case:
+        warnings.append(
+            _("%(plan)s gives %(channel)s support only for cases that already have a number.")
+            % {"plan": plan.name, "channel": label}
+        )
+    hours = BusinessCalendar.always() if row.hours == Hours.ALWAYS else (
+        calendar or business_calendar(plan.calendar, around=now)
+    )
+    if not is_open(hours, now):
+        warnings.append(_("This is outside the plan's %(channel)s hours.") % {"channel": label})
+    return PhoneCheck(not row.requires_case_number, warnings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date, datetime, time
 
@@ -19,8 +20,15 @@ HOLIDAY_YEARS_AFTER = 2
 def public_holidays(country: str, *, around: datetime) -> set[date]:
     if not country:
         return set()
-    years = range(around.year - HOLIDAY_YEARS_BEFORE, around.year + HOLIDAY_YEARS_AFTER + 1)
-    return set(holiday_data.country_holidays(country, years=years).keys())
+    return set(_holidays(country, around.year))
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(country: str, year: int) -> frozenset[date]:
+    # Computing a country's holidays takes milliseconds; they do not change
+    # while the process runs.
+    years = range(year - HOLIDAY_YEARS_BEFORE, year + HOLIDAY_YEARS_AFTER + 1)
+    return frozenset(holiday_data.country_holidays(country, years=years).keys())
 
 
 def business_calendar(calendar: Calendar, *, around: datetime) -> BusinessCalendar:

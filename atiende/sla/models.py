@@ -89,3 +89,37 @@ class SpecialDay(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.open_from is None
+
+
+class SlaAlert(models.Model):
+    """A warning (a share of the target used) or a breach, recorded once per deadline."""
+
+    class Target(models.TextChoices):
+        FIRST_RESPONSE = "first_response", _("First response")
+        NEXT_RESPONSE = "next_response", _("Next response")
+        RESOLUTION = "resolution", _("Resolution")
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("Warning")
+        BREACH = "breach", _("Breach")
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_alerts")
+    target = models.CharField(_("target"), max_length=20, choices=Target.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_at = models.DateTimeField(_("deadline"))
+    at = models.DateTimeField(_("when it happened"))
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("SLA alert")
+        verbose_name_plural = _("SLA alerts")
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "target", "kind", "due_at"], name="one_alert_per_deadline"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "at"], name="sla_alert_kind_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.target} {self.kind}"

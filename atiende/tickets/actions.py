@@ -14,11 +14,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import Department, Organisation, User
-from atiende.services.models import Service, SupportPlan
-from atiende.sla.deadlines import deadlines_for
+from atiende.services.models import Impact, Service, SupportPlan
+from atiende.sla.tracking import SLA_FIELDS, refresh_deadlines
 from atiende.tickets import notifications
 from atiende.tickets.attachments import CheckedUpload, store_attachments
 from atiende.tickets.models import Message, Tag, Ticket, TicketEvent
+from atiende.triage.alerts import high_impact_alert
+from atiende.triage.classify import classification_row, record_correction, triage
 from atiende.triage.models import CaseType
 
 Status = Ticket.Status
@@ -63,22 +65,9 @@ def _event(ticket: Ticket, kind: str, *, actor: User | None, now: datetime, **da
     TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, at=now, data=data)
 
 
-def _set_deadlines(ticket: Ticket) -> None:
-    deadlines = deadlines_for(
-        ticket.plan, impact=ticket.impact, ticket_channel=ticket.channel, start=ticket.created_at
-    )
-    ticket.first_response_due = deadlines.first_response
-    ticket.resolution_due = deadlines.resolution
-    _refresh_due_at(ticket)
-
-
-def _refresh_due_at(ticket: Ticket) -> None:
-    if not ticket.is_open:
-        ticket.due_at = None
-    elif ticket.first_response_at is None:
-        ticket.due_at = ticket.first_response_due
-    else:
-        ticket.due_at = ticket.resolution_due
+def out_of_scope(plan: SupportPlan, case_type: CaseType | None) -> bool:
+    """A request the plan does not cover (answered anyway, flagged to the agent)."""
+    return case_type is not None and plan.level < case_type.min_plan_level
 
 
 @transaction.atomic
@@ -104,6 +93,12 @@ def open_ticket(
     """
     if service is not None and service.organisation_id != getattr(organisation, "pk", None):
         raise TicketError(_("That service does not belong to this organisation."))
+    chosen_by = ""
+    if case_type is not None:
+        by_staff = acting_user is not None and acting_user != requester
+        chosen_by = Ticket.SetBy.AGENT if by_staff else Ticket.SetBy.CUSTOMER
+    result = triage(subject, body, chosen=case_type)
+    case_type = result.case_type
     if department is None:
         department = (
             case_type.department
@@ -118,6 +113,9 @@ def open_ticket(
         plan=plan_for(organisation, service),
         department=department,
         case_type=case_type,
+        case_type_set_by=chosen_by or (Ticket.SetBy.CLASSIFIER if case_type else ""),
+        # An agent who chose the type knows better than the classifier.
+        needs_triage=result.needs_triage and chosen_by != Ticket.SetBy.AGENT,
         impact=case_type.impact if case_type is not None else "low",
         channel=channel,
         created_at=now,
@@ -125,7 +123,8 @@ def open_ticket(
         follow_up_of=follow_up_of,
         message_count=1,
     )
-    _set_deadlines(ticket)
+    ticket.out_of_scope = out_of_scope(ticket.plan, case_type)
+    refresh_deadlines(ticket, changes=[])
     for _attempt in range(5):
         ticket.number = new_case_number()
         try:
@@ -149,12 +148,25 @@ def open_ticket(
     _event(
         ticket, TicketEvent.Kind.CREATED, actor=acting_user or requester, now=now, channel=channel
     )
+    classification_row(
+        result,
+        ticket_id=ticket.pk,
+        customer_choice=case_type.code if chosen_by == Ticket.SetBy.CUSTOMER and case_type else "",
+        now=now,
+    ).save()
     transaction.on_commit(lambda: notifications.ticket_opened(ticket.pk))
+    if ticket.impact == Impact.HIGH:
+        transaction.on_commit(lambda: high_impact_alert(ticket.pk))
     return ticket
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("plan").get(pk=ticket.pk)
+    return (
+        # Lock the ticket row only, not the rows it joins (case_type may be null).
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("plan", "plan__calendar", "department", "case_type")
+        .get(pk=ticket.pk)
+    )
 
 
 @transaction.atomic
@@ -169,6 +181,8 @@ def add_message(
     channel: str = Ticket.Channel.PORTAL,
     uploads: Sequence[CheckedUpload] = (),
     status_after: str | None = None,
+    direction: str = "",
+    duration: timedelta | None = None,
 ) -> Message:
     """Add a reply or note to the conversation.
 
@@ -204,25 +218,40 @@ def add_message(
         body=body,
         channel=channel,
         created_at=now,
+        direction=direction,
+        duration=duration,
     )
     store_attachments(message, uploads)
-    changed = ["updated_at", "message_count"]
     ticket.updated_at = now
     ticket.message_count = F("message_count") + 1
-    public = kind == Message.Kind.REPLY
+    responds = from_staff and kind in Message.RESPONSE_KINDS
     customer_came_back = not from_staff and ticket.status in (Status.PENDING, Status.RESOLVED)
-    first_answer = from_staff and public and ticket.status == Status.NEW and status_after is None
+    first_answer = responds and ticket.status == Status.NEW and status_after is None
     new_status = Status.OPEN if customer_came_back or first_answer else status_after
-    if from_staff and public and ticket.first_response_at is None:
-        ticket.first_response_at = now
-        changed.append("first_response_at")
+    if responds:
+        # An agent's reply, call or remote session answers the customer: it
+        # meets the first response, or the next one they were waiting for.
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+        ticket.awaiting_reply_since = None
+    elif not from_staff and ticket.first_response_at is not None and ticket.awaiting_reply_since is None:
+        ticket.awaiting_reply_since = now
     if new_status and new_status != ticket.status:
         _change_status(ticket, new_status, actor=author, now=now)
-        changed += ["status", "resolved_at", "closed_at"]
-    _refresh_due_at(ticket)
-    changed.append("due_at")
-    ticket.save(update_fields=changed)
-    if from_staff and public:
+    refresh_deadlines(ticket)
+    ticket.save(
+        update_fields=[
+            "updated_at",
+            "message_count",
+            "first_response_at",
+            "awaiting_reply_since",
+            "status",
+            "resolved_at",
+            "closed_at",
+            *SLA_FIELDS,
+        ]
+    )
+    if from_staff and kind == Message.Kind.REPLY:
         transaction.on_commit(lambda: notifications.agent_replied(message.pk))
     return message
 
@@ -256,12 +285,14 @@ def update_ticket(
     impact: str = UNSET,
     case_type: CaseType | None = UNSET,
     department: Department = UNSET,
+    service: Service | None = UNSET,
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
 ) -> Ticket:
     """Change a ticket's fields; every real change is an event with before and after.
 
-    Raises TicketClosed: closed cases are read-only.
+    Changing the impact, the service (and so the plan) or a pausing status
+    recomputes the SLA deadlines. Raises TicketClosed: closed cases are read-only.
     """
     ticket = _locked(ticket)
     if ticket.is_closed:
@@ -294,8 +325,15 @@ def update_ticket(
             before=getattr(ticket.case_type, "code", None),
             after=getattr(case_type, "code", None),
         )
+        record_correction(ticket, corrected=case_type, agent=acting_user, now=now)
         ticket.case_type = case_type
         changed.append("case_type")
+    if case_type is not UNSET and (ticket.needs_triage or "case_type" in changed):
+        # An agent set or confirmed the case type: triage is done, and the
+        # classifier will never override it.
+        ticket.needs_triage = False
+        ticket.case_type_set_by = Ticket.SetBy.AGENT
+        changed += ["needs_triage", "case_type_set_by"]
         if impact is UNSET and case_type is not None:
             impact = case_type.impact
     if impact is not UNSET and impact != ticket.impact:
@@ -308,8 +346,21 @@ def update_ticket(
             after=impact,
         )
         ticket.impact = impact
-        _set_deadlines(ticket)
-        changed += ["impact", "first_response_due", "resolution_due"]
+        changed.append("impact")
+    if service is not UNSET and service != ticket.service:
+        if service is not None and service.organisation_id != ticket.organisation_id:
+            raise TicketError(_("That service does not belong to this organisation."))
+        _event(
+            ticket,
+            TicketEvent.Kind.SERVICE,
+            actor=acting_user,
+            now=now,
+            before=str(ticket.service or ""),
+            after=str(service or ""),
+        )
+        ticket.service = service
+        ticket.plan = plan_for(ticket.organisation, service)
+        changed += ["service", "plan"]
     if department is not UNSET and department != ticket.department:
         _event(
             ticket,
@@ -339,9 +390,10 @@ def update_ticket(
                 after=after,
             )
     if changed:
-        _refresh_due_at(ticket)
+        ticket.out_of_scope = out_of_scope(ticket.plan, ticket.case_type)
+        refresh_deadlines(ticket)
         ticket.updated_at = now
-        ticket.save(update_fields=[*set(changed), "due_at", "updated_at"])
+        ticket.save(update_fields=[*set(changed), "out_of_scope", "updated_at", *SLA_FIELDS])
     return ticket
 
 
@@ -382,7 +434,7 @@ def merge_ticket(source: Ticket, *, into: Ticket, acting_user: User, now: dateti
     source.merged_into = into
     source.message_count = 0
     _change_status(source, Status.CLOSED, actor=acting_user, now=now)
-    _refresh_due_at(source)
+    refresh_deadlines(source)
     source.updated_at = now
     source.save(
         update_fields=[
@@ -391,8 +443,8 @@ def merge_ticket(source: Ticket, *, into: Ticket, acting_user: User, now: dateti
             "status",
             "closed_at",
             "resolved_at",
-            "due_at",
             "updated_at",
+            *SLA_FIELDS,
         ]
     )
     into.message_count = F("message_count") + moved
@@ -410,9 +462,9 @@ def resolve_by_customer(ticket: Ticket, *, user: User, now: datetime) -> Ticket:
     if not ticket.is_open:
         raise TicketError(_("This case is not open."))
     _change_status(ticket, Status.RESOLVED, actor=user, now=now)
-    _refresh_due_at(ticket)
+    refresh_deadlines(ticket)
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"])
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *SLA_FIELDS])
     return ticket
 
 
@@ -429,9 +481,9 @@ def reopen_by_customer(ticket: Ticket, *, user: User, now: datetime) -> Ticket:
             % {"days": settings.ATIENDE_REOPEN_DAYS}
         )
     _change_status(ticket, Status.OPEN, actor=user, now=now)
-    _refresh_due_at(ticket)
+    refresh_deadlines(ticket)
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"])
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *SLA_FIELDS])
     return ticket
 
 
@@ -448,8 +500,35 @@ def close_resolved_tickets(*, now: datetime, batch: int = 500) -> int:
             )
             for ticket in due:
                 _change_status(ticket, Status.CLOSED, actor=None, now=now)
+                refresh_deadlines(ticket)
                 ticket.updated_at = now
-                ticket.save(update_fields=["status", "closed_at", "resolved_at", "updated_at"])
+                ticket.save(update_fields=["status", "closed_at", "resolved_at", "updated_at", *SLA_FIELDS])
         closed += len(due)
         if len(due) < batch:
             return closed
+
+
+def apply_plan_change(service: Service, *, acting_user: User | None, now: datetime) -> int:
+    """After a service changes plan, its open cases follow the new plan's promises."""
+    changed = 0
+    for ticket_id in Ticket.objects.filter(service=service, status__in=Ticket.OPEN_STATUSES).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            ticket = _locked(Ticket(pk=ticket_id))
+            if ticket.plan_id == service.plan_id:
+                continue
+            _event(
+                ticket,
+                TicketEvent.Kind.SERVICE,
+                actor=acting_user,
+                now=now,
+                before=ticket.plan.name,
+                after=service.plan.name,
+            )
+            ticket.plan = service.plan
+            ticket.out_of_scope = out_of_scope(ticket.plan, ticket.case_type)
+            refresh_deadlines(ticket)
+            ticket.save(update_fields=["plan", "out_of_scope", *SLA_FIELDS])
+            changed += 1
+    return changed

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from atiende.accounts.models import Department
 from atiende.services.models import SupportPlan
+from atiende.sla.tracking import time_left
 from atiende.tickets.actions import TicketError, add_message, merge_ticket, update_ticket
 from atiende.tickets.forms import (
     AgentReplyForm,
@@ -78,6 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: object) -> dict[str, object]:
+    now = timezone.now()
     conversation = ticket.messages.select_related("author").prefetch_related("attachments")
     events = ticket.events.select_related("actor")
     timeline = sorted(
@@ -121,7 +123,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: object) -> di
             }
         ),
         "merge_form": forms.get("merge_form") or MergeForm(),
-        "now": timezone.now(),
+        "now": now,
+        "time_left": time_left(ticket, now=now),
     }
 
 

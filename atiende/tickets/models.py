@@ -91,8 +91,29 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The deadline queues sort by: first response until answered, then resolution.
     first_response_due = models.DateTimeField(null=True, blank=True)
+    next_response_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # Since when the customer's latest message waits for an agent's answer
+    # (starts the next-response clock once the first response was given).
+    awaiting_reply_since = models.DateTimeField(null=True, blank=True)
+    # The SLA warnings and breaches still to come, as
+    # [[instant ISO, target, "warning"|"breach", due ISO], ...] in time order;
+    # next_alert_at is the first instant, so the sweep reads one index range.
+    sla_schedule = models.JSONField(default=list, blank=True)
+    next_alert_at = models.DateTimeField(null=True, blank=True)
+    class SetBy(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        CLASSIFIER = "classifier", _("Automatic triage")
+        AGENT = "agent", _("Agent")
+
+    case_type_set_by = models.CharField(max_length=10, choices=SetBy.choices, blank=True)
+    needs_triage = models.BooleanField(_("needs triage"), default=False)
+    out_of_scope = models.BooleanField(
+        _("outside the plan's scope"),
+        default=False,
+        help_text=_("Accepted and answered, but the plan does not cover this kind of request."),
+    )
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_tickets"
     )
@@ -116,6 +137,16 @@ class Ticket(models.Model):
             models.Index(fields=["department", "status", "due_at"], name="ticket_dept_queue_idx"),
             models.Index(fields=["organisation", "status", "created_at"], name="ticket_org_idx"),
             models.Index(fields=["requester", "created_at"], name="ticket_requester_idx"),
+            models.Index(
+                fields=["due_at", "created_at"],
+                name="ticket_triage_queue_idx",
+                condition=Q(needs_triage=True),
+            ),
+            models.Index(
+                fields=["next_alert_at"],
+                name="ticket_sla_sweep_idx",
+                condition=Q(next_alert_at__isnull=False),
+            ),
             models.Index(
                 fields=["resolved_at"],
                 name="ticket_resolved_idx",
@@ -151,7 +182,12 @@ class Message(models.Model):
         REPLY = "reply", _("Public reply")
         NOTE = "note", _("Internal note")
         CALL = "call", _("Phone call")
+        REMOTE = "remote", _("Remote assistance session")
         CHAT = "chat", _("Chat transcript")
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Customer called us")
+        OUTBOUND = "out", _("We called the customer")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
@@ -162,6 +198,9 @@ class Message(models.Model):
     body = models.TextField(_("message"))
     channel = models.CharField(max_length=10, choices=Ticket.Channel.choices)
     created_at = models.DateTimeField()
+    # Phone calls and remote sessions: who called whom and for how long.
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, blank=True)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -172,9 +211,15 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket.number} {self.get_kind_display()}"
 
+    # What the customer sees: replies, chats and the summaries of calls and
+    # remote sessions they took part in; internal notes never.
+    PUBLIC_KINDS = (Kind.REPLY, Kind.CHAT, Kind.CALL, Kind.REMOTE)
+    # An agent's entry of these kinds answers the customer (first/next response).
+    RESPONSE_KINDS = (Kind.REPLY, Kind.CALL, Kind.REMOTE, Kind.CHAT)
+
     @property
     def is_public(self) -> bool:
-        return self.kind in (self.Kind.REPLY, self.Kind.CHAT)
+        return self.kind in self.PUBLIC_KINDS
 
 
 class Attachment(models.Model):
@@ -208,6 +253,7 @@ class TicketEvent(models.Model):
         IMPACT = "impact", _("Impact changed")
         CASE_TYPE = "case_type", _("Case type changed")
         DEPARTMENT = "department", _("Department changed")
+        SERVICE = "service", _("Service changed")
         TAGS = "tags", _("Tags changed")
         MERGED = "merged", _("Merged")
         MERGED_IN = "merged_in", _("Ticket merged in")

@@ -67,6 +67,7 @@ def get_ticket_for_agent(user: User, number: str) -> Ticket:
             "requester",
             "assignee",
             "merged_into",
+            "classification",
         )
         .filter(number=normalise_case_number(number))
         .first()

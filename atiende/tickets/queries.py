@@ -38,9 +38,11 @@ QUEUE_CONDITIONS = {
     "open": lambda user: Q(status__in=OPEN),
     "pending": lambda user: Q(status=Status.PENDING),
     "resolved": lambda user: Q(status=Status.RESOLVED),
+    "triage": lambda user: Q(status__in=OPEN, needs_triage=True),
 }
 
 QUEUES = [
+    Queue("triage", _("Needs triage")),
     Queue("unassigned", _("Unassigned")),
     Queue("mine", _("Mine")),
     Queue("department", _("My departments")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
 from django.utils.translation import ngettext
 
@@ -18,3 +20,12 @@ def minutes_as_duration(minutes: int | None) -> str:
     if rest:
         return ngettext("%(h)d h %(m)d min", "%(h)d h %(m)d min", hours) % {"h": hours, "m": rest}
     return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+
+
+@register.filter
+def timedelta_as_duration(value: timedelta | None) -> str:
+    """A (possibly negative) span as hours and minutes, e.g. "2 h 30 min"."""
+    if value is None:
+        return ""
+    minutes = int(abs(value).total_seconds() // 60)
+    return minutes_as_duration(minutes)

@@ -69,3 +69,4 @@ def make_ticket(
 
 def make_agent(**extra: object) -> User:
     return make_staff(Role.AGENT, **extra)
+

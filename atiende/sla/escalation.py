@@ -1,0 +1,69 @@
+"""Tell people about SLA warnings and breaches: the assignee and the department's supervisors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+
+from atiende.accounts.middleware import user_time_zone
+from atiende.accounts.models import User
+from atiende.accounts.roles import GROUP_NAMES, Role
+from atiende.sla.models import SlaAlert
+from atiende.tickets.models import Ticket
+
+
+def alerts_recorded(alerts: Iterable[tuple[int, str, str, datetime]]) -> None:
+    """Queue the escalation mail of a sweep batch as one task (a burst of breaches
+    must not mean thousands of queue rows)."""
+    batch = [[ticket_id, target, kind, due.isoformat()] for ticket_id, target, kind, due in alerts]
+    if batch:
+        send_sla_alerts.enqueue(batch)
+
+
+@task
+def send_sla_alerts(alerts: list[list[object]]) -> int:
+    sent = 0
+    for ticket_id, target, kind, due_iso in alerts:
+        sent += _send_alert(int(ticket_id), str(target), str(kind), str(due_iso))  # type: ignore[call-overload]
+    return sent
+
+
+def escalation_recipients(ticket: Ticket) -> list[User]:
+    """The assignee, and the supervisors of the ticket's department (all supervisors if it has none)."""
+    supervisors = User.objects.filter(groups__name=GROUP_NAMES[Role.SUPERVISOR], is_active=True)
+    in_department = list(supervisors.filter(departments=ticket.department_id).distinct())
+    people = in_department or list(supervisors.distinct())
+    if ticket.assignee is not None and ticket.assignee.is_active:
+        people.insert(0, ticket.assignee)
+    seen: set[int] = set()
+    return [p for p in people if not (p.pk in seen or seen.add(p.pk))]
+
+
+def _send_alert(ticket_id: int, target: str, kind: str, due_iso: str) -> int:
+    ticket = Ticket.objects.select_related("assignee", "department", "organisation", "plan").get(pk=ticket_id)
+    due = parse_datetime(due_iso)
+    url = settings.SITE_URL + reverse("console:ticket", args=[ticket.number])
+    sent = 0
+    for person in escalation_recipients(ticket):
+        with translation.override(person.preferred_language), timezone.override(user_time_zone(person)):
+            context = {
+                "ticket": ticket,
+                "target": SlaAlert.Target(target).label,
+                "is_breach": kind == SlaAlert.Kind.BREACH,
+                "due": due,
+                "url": url,
+                "recipient": person,
+            }
+            subject = " ".join(render_to_string("sla/email/alert_subject.txt", context).split())
+            body = render_to_string("sla/email/alert_body.txt", context)
+        EmailMessage(subject, body, to=[person.email], headers={"Auto-Submitted": "auto-generated"}).send()
+        sent += 1
+    return sent
