@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from atiende.accounts.models import User
+from atiende.accounts.models import Department, Organisation, User
 from atiende.accounts.roles import Role, roles_of
 from atiende.tickets.models import Attachment, Ticket
 
@@ -25,8 +25,11 @@ def normalise_case_number(text: str) -> str:
 def tickets_for_customer(user: User) -> QuerySet[Ticket]:
     if not user.is_authenticated:
         return Ticket.objects.none()
+    # Subqueries, not joins: a join through memberships or department members
+    # would repeat a ticket once per matching row.
+    organisations = Organisation.objects.filter(memberships__user=user).values("pk")
     return Ticket.objects.filter(
-        Q(organisation__memberships__user=user) | Q(organisation__isnull=True, requester=user)
+        Q(organisation__in=organisations) | Q(organisation__isnull=True, requester=user)
     )
 
 
@@ -49,7 +52,8 @@ def tickets_for_agent(user: User) -> QuerySet[Ticket]:
         return Ticket.objects.none()
     if Role.SUPERVISOR in roles or Role.ADMINISTRATOR in roles:
         return Ticket.objects.all()
-    return Ticket.objects.filter(Q(department__is_restricted=False) | Q(department__members=user))
+    departments = Department.objects.filter(Q(is_restricted=False) | Q(members=user)).values("pk")
+    return Ticket.objects.filter(department__in=departments)
 
 
 def get_ticket_for_agent(user: User, number: str) -> Ticket:

@@ -181,3 +181,23 @@ def test_agent_outside_restricted_department_does_not_see_it_in_queues_or_counts
     assert response.context["counts"]["open"] == 1
     billing = client_for(world["users"]["billing_agent"]).get("/consola/tickets/?cola=open")
     assert billing.context["counts"]["open"] == 2
+
+
+def test_a_ticket_is_listed_once_however_many_agents_its_department_has(client):
+    from atiende.accounts.tests.factories import make_contact as contact
+
+    support = department("soporte")
+    agents = [make_staff(Role.AGENT) for _ in range(3)]
+    support.members.add(*agents)
+    organisation = make_organisation()
+    customer = contact(organisation)
+    make_contact(organisation)  # a second contact of the same organisation
+    ticket = make_ticket(organisation, requester=customer, subject="Solo una vez")
+    client.force_login(agents[0])
+    response = client.get("/consola/tickets/?cola=open")
+    assert response.content.decode().count(f'name="numbers" value="{ticket.number}"') == 1
+    assert response.context["counts"]["open"] == 1
+    assert response.context["counts"]["department"] == 1
+    client.force_login(customer)
+    page = client.get("/clientes/tickets/").content.decode()
+    assert page.count(f'href="/clientes/tickets/{ticket.number}/"') == 1
