@@ -26,6 +26,8 @@ from atiende.services.models import Service, SupportPlan
 from atiende.services.permissions import get_service_for_contact
 from atiende.services.queries import services_for_contact
 from atiende.sla.calendars import business_calendar
+from atiende.tickets.models import Ticket
+from atiende.tickets.permissions import tickets_for_customer
 
 
 def _entitlements_by_plan(
@@ -66,7 +68,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for org in organisations
     ]
-    return render(request, "clientarea/dashboard.html", {"sections": sections, "now": now})
+    open_tickets = (
+        tickets_for_customer(request.user)  # type: ignore[arg-type]
+        .filter(status__in=Ticket.OPEN_STATUSES)
+        .count()
+    )
+    return render(
+        request,
+        "clientarea/dashboard.html",
+        {"sections": sections, "now": now, "open_tickets": open_tickets},
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from atiende.services.queries import services_for_contact
 from atiende.tickets.actions import (
     TicketError,
     add_message,
@@ -33,7 +34,18 @@ from atiende.tickets.queries import text_condition
 
 @login_required
 def new_ticket(request: HttpRequest) -> HttpResponse:
-    form = NewTicketForm(request.POST or None, request.FILES or None, user=request.user)  # type: ignore[arg-type]
+    initial = {}
+    if request.GET.get("service", "").isdigit():
+        # "Open a ticket about this service" from the client area.
+        service = services_for_contact(request.user).filter(pk=request.GET["service"]).first()  # type: ignore[arg-type]
+        if service is not None:
+            initial = {"service": service.pk, "organisation": service.organisation_id}
+    form = NewTicketForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,  # type: ignore[arg-type]
+        initial=initial,
+    )
     if not form.fields["organisation"].queryset.exists():  # type: ignore[attr-defined]
         messages.error(
             request, _("Your account is not linked to any organisation yet. Please contact us.")

@@ -146,3 +146,8 @@ def test_confirmation_states_the_promised_time_in_the_customers_zone(client, cus
     ticket = Ticket.objects.get()
     madrid = ticket.first_response_due.astimezone(ZoneInfo("Europe/Madrid"))
     assert re.search(rf"Le responderemos antes del .*{madrid:%H:%M}", page)
+
+
+def test_opening_a_ticket_from_a_service_preselects_it(client, customer):
+    page = client.get(f"/clientes/tickets/nuevo/?service={customer['service'].pk}").content.decode()
+    assert f'<option value="{customer["service"].pk}" selected>' in page
