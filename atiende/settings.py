@@ -9,13 +9,14 @@ in the data directory, no other server needed.
 from __future__ import annotations
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from atiende.environment import env_bool, env_int, env_list, env_str
+from atiende.environment import ImproperlyConfiguredValue, env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "atiende.kb",
     "atiende.console",
     "atiende.operations",
+    "atiende.mail",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +233,32 @@ else:
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Atiende <soporte@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Email channel (atiende.mail; see docs/email.md) ---------------------------------
+# Our outgoing Message-IDs end in this domain; a reply quoting one finds its case.
+_FROM_ADDRESS = parseaddr(DEFAULT_FROM_EMAIL)[1]
+ATIENDE_MAIL_MESSAGE_ID_DOMAIN = env_str(
+    "ATIENDE_MAIL_MESSAGE_ID_DOMAIN",
+    _FROM_ADDRESS.rsplit("@", 1)[1].lower() if "@" in _FROM_ADDRESS else "localhost",
+)
+del _FROM_ADDRESS
+# Who may open a case by writing to a mailbox: anyone ("allow"), only addresses at
+# domains our contacts use ("known_domains"), or only known contacts ("refuse").
+ATIENDE_MAIL_UNKNOWN_SENDERS = env_str("ATIENDE_MAIL_UNKNOWN_SENDERS", "allow")
+if ATIENDE_MAIL_UNKNOWN_SENDERS not in ("allow", "known_domains", "refuse"):
+    raise ImproperlyConfiguredValue(
+        "ATIENDE_MAIL_UNKNOWN_SENDERS must be allow, known_domains or refuse, "
+        f"not {ATIENDE_MAIL_UNKNOWN_SENDERS!r}"
+    )
+ATIENDE_MAIL_MAX_MESSAGE_MB = env_int("ATIENDE_MAIL_MAX_MESSAGE_MB", 40, minimum=1)
+ATIENDE_MAIL_MAX_ATTACHMENTS = env_int("ATIENDE_MAIL_MAX_ATTACHMENTS", 50, minimum=1)
+ATIENDE_MAIL_POLL_SECONDS = env_int("ATIENDE_MAIL_POLL_SECONDS", 60, minimum=10)
+ATIENDE_MAIL_AUTO_REPLY_LIMIT = env_int("ATIENDE_MAIL_AUTO_REPLY_LIMIT", 5, minimum=0)
+ATIENDE_MAIL_SEND_ATTEMPTS = env_int("ATIENDE_MAIL_SEND_ATTEMPTS", 5, minimum=1)
+ATIENDE_MAIL_OUTBOUND_ATTACHMENTS_MB = env_int(
+    "ATIENDE_MAIL_OUTBOUND_ATTACHMENTS_MB", 10, minimum=0
+)
+ATIENDE_MAIL_REMOTE_IMAGES = env_bool("ATIENDE_MAIL_REMOTE_IMAGES", False)
 
 # --- Security -----------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("atiende.helpcenter.urls")),
     path("ayuda/", include("atiende.kb.urls")),
     path("clientes/", include("atiende.clientarea.urls")),
+    path("consola/correo/", include("atiende.mail.urls")),
     path("consola/", include("atiende.console.urls")),
     path("cuenta/", include("atiende.accounts.urls")),
     path("accounts/", include("allauth.urls")),

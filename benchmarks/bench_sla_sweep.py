@@ -37,7 +37,9 @@ def setup_django(server: str) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
     sys.path.insert(0, str(ROOT))
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
+        ).fetchone()
         if not exists:
             admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
     import django
@@ -53,7 +55,6 @@ def seed(total: int, due: int, now: datetime) -> float:
 
     from atiende.accounts.models import Department, Membership, Organisation, User
     from atiende.services.models import Service, SupportPlan
-    from atiende.tickets.models import Ticket
 
     with connection.cursor() as cursor:
         # Deleting a million rows through the ORM's cascade collector takes
@@ -76,12 +77,29 @@ def seed(total: int, due: int, now: datetime) -> float:
     department = Department.objects.order_by("order").first()
     assert department is not None
     columns = [
-        "number", "subject", "organisation_id", "requester_id", "service_id", "plan_id",
-        "department_id", "impact", "status", "channel", "created_at", "updated_at",
-        "first_response_due", "resolution_due", "due_at", "sla_schedule", "next_alert_at",
-        "message_count", "out_of_scope", "needs_triage", "case_type_set_by",
+        "number",
+        "subject",
+        "organisation_id",
+        "requester_id",
+        "service_id",
+        "plan_id",
+        "department_id",
+        "impact",
+        "status",
+        "channel",
+        "created_at",
+        "updated_at",
+        "first_response_due",
+        "resolution_due",
+        "due_at",
+        "sla_schedule",
+        "next_alert_at",
+        "message_count",
+        "out_of_scope",
+        "needs_triage",
+        "case_type_set_by",
     ]
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - reproducible test data, not secrets
     numbers = rng.sample(range(10_000_000, 99_999_999), total)
     due_rows = set(rng.sample(range(total), due))
     started = time.perf_counter()
@@ -99,15 +117,33 @@ def seed(total: int, due: int, now: datetime) -> float:
                     alert = now + timedelta(minutes=rng.randint(5, 60 * 24 * 10))
                 deadline = alert + timedelta(hours=1)
                 schedule = json.dumps(
-                    [[alert.isoformat(), "first_response", "warning", deadline.isoformat()],
-                     [deadline.isoformat(), "first_response", "breach", deadline.isoformat()]]
+                    [
+                        [alert.isoformat(), "first_response", "warning", deadline.isoformat()],
+                        [deadline.isoformat(), "first_response", "breach", deadline.isoformat()],
+                    ]
                 )
                 row = [
-                    str(numbers[index]), f"Caso {index}", str(organisation.pk), str(user.pk),
-                    str(service.pk), str(service.plan_id), str(department.pk), "medium", "open",
-                    "portal", created.isoformat(), created.isoformat(), deadline.isoformat(),
-                    (deadline + timedelta(days=1)).isoformat(), deadline.isoformat(), schedule,
-                    alert.isoformat(), "1", "f", "f", "",
+                    str(numbers[index]),
+                    f"Caso {index}",
+                    str(organisation.pk),
+                    str(user.pk),
+                    str(service.pk),
+                    str(service.plan_id),
+                    str(department.pk),
+                    "medium",
+                    "open",
+                    "portal",
+                    created.isoformat(),
+                    created.isoformat(),
+                    deadline.isoformat(),
+                    (deadline + timedelta(days=1)).isoformat(),
+                    deadline.isoformat(),
+                    schedule,
+                    alert.isoformat(),
+                    "1",
+                    "f",
+                    "f",
+                    "",
                 ]
                 buffer.write("\t".join(value.replace("\\", "\\\\") for value in row) + "\n")
             with raw.copy(f"COPY tickets_ticket ({', '.join(columns)}) FROM STDIN") as copy:
@@ -129,11 +165,15 @@ def explain(now: datetime) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=5_000)
     parser.add_argument("--reuse", action="store_true", help="Keep the tickets already loaded.")
-    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    )
     args = parser.parse_args()
     setup_django(args.server)
     from django.core.management import call_command
@@ -158,10 +198,14 @@ def main() -> None:
         sweep(now=now)
         idle.append(time.perf_counter() - started)
     print(f"open tickets: {Ticket.objects.count():,}")
-    print(f"sweep with {args.due:,} due: {first * 1000:.0f} ms, {len(recorded):,} alerts recorded "
-          f"({len(recorded) / first:,.0f} alerts/s)")
-    print(f"sweep with nothing due: median {statistics.median(idle) * 1000:.2f} ms, "
-          f"max {max(idle) * 1000:.2f} ms over {len(idle)} runs")
+    print(
+        f"sweep with {args.due:,} due: {first * 1000:.0f} ms, {len(recorded):,} alerts recorded "
+        f"({len(recorded) / first:,.0f} alerts/s)"
+    )
+    print(
+        f"sweep with nothing due: median {statistics.median(idle) * 1000:.2f} ms, "
+        f"max {max(idle) * 1000:.2f} ms over {len(idle)} runs"
+    )
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from atiende.accounts.models import Membership, Organisation, User
+from atiende.accounts.models import Department, Membership, Organisation, User
 from atiende.accounts.roles import is_staff_member
 
 
@@ -47,3 +47,11 @@ def get_organisation_for_staff(user: User, organisation_id: int) -> Organisation
         return Organisation.objects.get(pk=organisation_id)
     except Organisation.DoesNotExist:
         raise Http404 from None
+
+
+def visible_department_ids(user: User) -> QuerySet[Department]:
+    """Ids of the departments whose work an agent sees: unrestricted ones and their own.
+
+    Meant for ``department__in=``: a subquery, so rows are never repeated per member.
+    """
+    return Department.objects.filter(Q(is_restricted=False) | Q(members=user)).values("pk")

@@ -75,6 +75,13 @@ _ADMINISTRATOR = [
     "accounts.change_department",
     "accounts.add_department",
     "accounts.manage_staff",
+    "mail.view_mailbox",
+    "mail.add_mailbox",
+    "mail.change_mailbox",
+    "mail.view_inboundemail",
+    "mail.view_participant",
+    "mail.change_participant",
+    "mail.delete_participant",
 ]
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AGENT: _AGENT,

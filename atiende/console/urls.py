@@ -18,7 +18,9 @@ urlpatterns = [
     path("tickets/<str:number>/presencia/", tickets.presence, name="ticket_presence"),
     path("telefono/", phone.desk, name="phone"),
     path("telefono/<str:number>/", phone.phone_ticket, name="phone_ticket"),
-    path("telefono/contacto/<int:contact_id>/nuevo/", phone.phone_new_ticket, name="phone_new_ticket"),
+    path(
+        "telefono/contacto/<int:contact_id>/nuevo/", phone.phone_new_ticket, name="phone_new_ticket"
+    ),
     path("clientes/", views.home, name="customers"),
     path("clientes/<int:organisation_id>/", views.organisation_detail, name="organisation"),
 ]

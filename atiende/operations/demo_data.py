@@ -14,6 +14,7 @@ from django.db import transaction
 
 from atiende.accounts.models import Department, Membership, Organisation, User
 from atiende.accounts.roles import Role, grant_role
+from atiende.mail.models import Mailbox
 from atiende.services.models import Service, SupportPlan
 from atiende.tickets.actions import add_message, open_ticket
 from atiende.tickets.models import CannedReply, Ticket
@@ -213,6 +214,12 @@ def load_demo_data(*, now: datetime) -> list[DemoLogin]:
     for title, body_es, body_en in CANNED_REPLIES:
         CannedReply.objects.get_or_create(
             title=title, defaults={"body_es": body_es, "body_en": body_en}
+        )
+    for department in departments.values():
+        # Fed by the mail server's pipe (no IMAP settings): `atiende mail ingest --mailbox soporte`.
+        Mailbox.objects.get_or_create(
+            code=department.code,
+            defaults={"address": f"{department.code}@atiende.example", "department": department},
         )
     _demo_tickets(now=now)
     return logins

@@ -111,7 +111,10 @@ def phone_check(
     if row is None:
         return PhoneCheck(
             False,
-            [_("%(plan)s does not include %(channel)s support.") % {"plan": plan.name, "channel": label}],
+            [
+                _("%(plan)s does not include %(channel)s support.")
+                % {"plan": plan.name, "channel": label}
+            ],
         )
     warnings = []
     if row.requires_case_number and not has_case:
@@ -119,8 +122,10 @@ def phone_check(
             _("%(plan)s gives %(channel)s support only for cases that already have a number.")
             % {"plan": plan.name, "channel": label}
         )
-    hours = BusinessCalendar.always() if row.hours == Hours.ALWAYS else (
-        calendar or business_calendar(plan.calendar, around=now)
+    hours = (
+        BusinessCalendar.always()
+        if row.hours == Hours.ALWAYS
+        else (calendar or business_calendar(plan.calendar, around=now))
     )
     if not is_open(hours, now):
         warnings.append(_("This is outside the plan's %(channel)s hours.") % {"channel": label})

@@ -37,7 +37,7 @@ def send_sla_alerts(alerts: list[list[object]]) -> int:
 
 
 def escalation_recipients(ticket: Ticket) -> list[User]:
-    """The assignee, and the supervisors of the ticket's department (all supervisors if it has none)."""
+    """The assignee and the department's supervisors (all supervisors if it has none)."""
     supervisors = User.objects.filter(groups__name=GROUP_NAMES[Role.SUPERVISOR], is_active=True)
     in_department = list(supervisors.filter(departments=ticket.department_id).distinct())
     people = in_department or list(supervisors.distinct())
@@ -48,12 +48,17 @@ def escalation_recipients(ticket: Ticket) -> list[User]:
 
 
 def _send_alert(ticket_id: int, target: str, kind: str, due_iso: str) -> int:
-    ticket = Ticket.objects.select_related("assignee", "department", "organisation", "plan").get(pk=ticket_id)
+    ticket = Ticket.objects.select_related("assignee", "department", "organisation", "plan").get(
+        pk=ticket_id
+    )
     due = parse_datetime(due_iso)
     url = settings.SITE_URL + reverse("console:ticket", args=[ticket.number])
     sent = 0
     for person in escalation_recipients(ticket):
-        with translation.override(person.preferred_language), timezone.override(user_time_zone(person)):
+        with (
+            translation.override(person.preferred_language),
+            timezone.override(user_time_zone(person)),
+        ):
             context = {
                 "ticket": ticket,
                 "target": SlaAlert.Target(target).label,
@@ -64,6 +69,8 @@ def _send_alert(ticket_id: int, target: str, kind: str, due_iso: str) -> int:
             }
             subject = " ".join(render_to_string("sla/email/alert_subject.txt", context).split())
             body = render_to_string("sla/email/alert_body.txt", context)
-        EmailMessage(subject, body, to=[person.email], headers={"Auto-Submitted": "auto-generated"}).send()
+        EmailMessage(
+            subject, body, to=[person.email], headers={"Auto-Submitted": "auto-generated"}
+        ).send()
         sent += 1
     return sent

@@ -103,7 +103,9 @@ class SlaAlert(models.Model):
         WARNING = "warning", _("Warning")
         BREACH = "breach", _("Breach")
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_alerts")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="sla_alerts"
+    )
     target = models.CharField(_("target"), max_length=20, choices=Target.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     due_at = models.DateTimeField(_("deadline"))

@@ -42,11 +42,15 @@ class Alert:
 
 
 def status_changes(ticket: Ticket) -> list[tuple[datetime, str, str]]:
-    events = TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.STATUS).order_by("at", "id")
+    events = TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.STATUS).order_by(
+        "at", "id"
+    )
     return [(e.at, e.data.get("before", ""), e.data.get("after", "")) for e in events]
 
 
-def refresh_deadlines(ticket: Ticket, *, changes: list[tuple[datetime, str, str]] | None = None) -> None:
+def refresh_deadlines(
+    ticket: Ticket, *, changes: list[tuple[datetime, str, str]] | None = None
+) -> None:
     """Recompute the ticket's deadlines, ``due_at`` and alert schedule (the caller saves).
 
     ``changes`` are the ticket's status changes (loaded when not given).
@@ -69,7 +73,9 @@ def refresh_deadlines(ticket: Ticket, *, changes: list[tuple[datetime, str, str]
     if ticket.first_response_at is None:
         clocks.append((Target.FIRST_RESPONSE, ticket.created_at, target.first_response_minutes))
     elif ticket.awaiting_reply_since is not None:
-        clocks.append((Target.NEXT_RESPONSE, ticket.awaiting_reply_since, target.next_response_minutes))
+        clocks.append(
+            (Target.NEXT_RESPONSE, ticket.awaiting_reply_since, target.next_response_minutes)
+        )
     clocks.append((Target.RESOLUTION, ticket.created_at, target.resolution_minutes))
     if ticket.awaiting_reply_since is None:
         ticket.next_response_due = None
@@ -77,12 +83,16 @@ def refresh_deadlines(ticket: Ticket, *, changes: list[tuple[datetime, str, str]
     schedule: list[Alert] = []
     running_dues = []
     for name, start, minutes in clocks:
-        reading = read_clock(calendar, start=start, target=timedelta(minutes=minutes), pauses=pauses)
+        reading = read_clock(
+            calendar, start=start, target=timedelta(minutes=minutes), pauses=pauses
+        )
         setattr(ticket, f"{name}_due", reading.due)
         if reading.due is None:
             continue  # paused: no deadline, no alerts until the clock runs again
         running_dues.append(reading.due)
-        warning = read_clock(calendar, start=start, target=timedelta(minutes=minutes * share), pauses=pauses)
+        warning = read_clock(
+            calendar, start=start, target=timedelta(minutes=minutes * share), pauses=pauses
+        )
         if warning.due is not None and warning.due < reading.due:
             schedule.append(Alert(warning.due, name, Kind.WARNING, reading.due))
         schedule.append(Alert(reading.due, name, Kind.BREACH, reading.due))
@@ -94,7 +104,9 @@ def refresh_deadlines(ticket: Ticket, *, changes: list[tuple[datetime, str, str]
         )
         schedule = [a for a in schedule if (a.target, a.kind, a.due) not in recorded]
     schedule.sort(key=lambda a: a.at)
-    ticket.sla_schedule = [[a.at.isoformat(), a.target, a.kind, a.due.isoformat()] for a in schedule]
+    ticket.sla_schedule = [
+        [a.at.isoformat(), a.target, a.kind, a.due.isoformat()] for a in schedule
+    ]
     ticket.next_alert_at = schedule[0].at if schedule else None
 
 
@@ -119,8 +131,9 @@ def _save_schedules(tickets: list[Ticket]) -> None:
     schedule_field = Ticket._meta.get_field("sla_schedule")
     alert_field = Ticket._meta.get_field("next_alert_at")
     quote = connection.ops.quote_name
+    # Only quoted model and column names are interpolated; values are parameters.
     sql = (
-        f"UPDATE {quote(Ticket._meta.db_table)} SET {quote(schedule_field.column)} = %s, "
+        f"UPDATE {quote(Ticket._meta.db_table)} SET {quote(schedule_field.column)} = %s, "  # noqa: S608
         f"{quote(alert_field.column)} = %s WHERE {quote(Ticket._meta.pk.column)} = %s"
     )
     rows = [
@@ -160,7 +173,14 @@ def sweep(*, now: datetime, batch: int = 500) -> list[SlaAlert]:
                     at, due = parse_datetime(at_iso), parse_datetime(due_iso)
                     if at is not None and due is not None and at <= now:
                         batch_alerts.append(
-                            SlaAlert(ticket_id=ticket.pk, target=target, kind=kind, due_at=due, at=at, recorded_at=now)
+                            SlaAlert(
+                                ticket_id=ticket.pk,
+                                target=target,
+                                kind=kind,
+                                due_at=due,
+                                at=at,
+                                recorded_at=now,
+                            )
                         )
                     else:
                         remaining.append([at_iso, target, kind, due_iso])

@@ -173,7 +173,7 @@ def _locked(ticket: Ticket) -> Ticket:
 def add_message(
     ticket: Ticket,
     *,
-    author: User,
+    author: User | None,
     body: str,
     from_staff: bool,
     now: datetime,
@@ -234,7 +234,11 @@ def add_message(
         if ticket.first_response_at is None:
             ticket.first_response_at = now
         ticket.awaiting_reply_since = None
-    elif not from_staff and ticket.first_response_at is not None and ticket.awaiting_reply_since is None:
+    elif (
+        not from_staff
+        and ticket.first_response_at is not None
+        and ticket.awaiting_reply_since is None
+    ):
         ticket.awaiting_reply_since = now
     if new_status and new_status != ticket.status:
         _change_status(ticket, new_status, actor=author, now=now)
@@ -502,7 +506,9 @@ def close_resolved_tickets(*, now: datetime, batch: int = 500) -> int:
                 _change_status(ticket, Status.CLOSED, actor=None, now=now)
                 refresh_deadlines(ticket)
                 ticket.updated_at = now
-                ticket.save(update_fields=["status", "closed_at", "resolved_at", "updated_at", *SLA_FIELDS])
+                ticket.save(
+                    update_fields=["status", "closed_at", "resolved_at", "updated_at", *SLA_FIELDS]
+                )
         closed += len(due)
         if len(due) < batch:
             return closed
@@ -511,9 +517,9 @@ def close_resolved_tickets(*, now: datetime, batch: int = 500) -> int:
 def apply_plan_change(service: Service, *, acting_user: User | None, now: datetime) -> int:
     """After a service changes plan, its open cases follow the new plan's promises."""
     changed = 0
-    for ticket_id in Ticket.objects.filter(service=service, status__in=Ticket.OPEN_STATUSES).values_list(
-        "pk", flat=True
-    ):
+    for ticket_id in Ticket.objects.filter(
+        service=service, status__in=Ticket.OPEN_STATUSES
+    ).values_list("pk", flat=True):
         with transaction.atomic():
             ticket = _locked(Ticket(pk=ticket_id))
             if ticket.plan_id == service.plan_id:

@@ -80,7 +80,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: object) -> dict[str, object]:
     now = timezone.now()
-    conversation = ticket.messages.select_related("author").prefetch_related("attachments")
+    conversation = ticket.messages.select_related("author").prefetch_related(
+        "attachments", "inbound_emails"
+    )
     events = ticket.events.select_related("actor")
     timeline = sorted(
         [("message", m.created_at, m) for m in conversation] + [("event", e.at, e) for e in events],

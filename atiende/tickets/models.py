@@ -102,6 +102,7 @@ class Ticket(models.Model):
     # next_alert_at is the first instant, so the sweep reads one index range.
     sla_schedule = models.JSONField(default=list, blank=True)
     next_alert_at = models.DateTimeField(null=True, blank=True)
+
     class SetBy(models.TextChoices):
         CUSTOMER = "customer", _("Customer")
         CLASSIFIER = "classifier", _("Automatic triage")
@@ -199,7 +200,9 @@ class Message(models.Model):
     channel = models.CharField(max_length=10, choices=Ticket.Channel.choices)
     created_at = models.DateTimeField()
     # Phone calls and remote sessions: who called whom and for how long.
-    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, blank=True
+    )
     duration = models.DurationField(_("duration"), null=True, blank=True)
 
     class Meta:

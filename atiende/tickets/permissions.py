@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from atiende.accounts.models import Department, Organisation, User
+from atiende.accounts.models import Organisation, User
+from atiende.accounts.permissions import visible_department_ids
 from atiende.accounts.roles import Role, roles_of
 from atiende.tickets.models import Attachment, Ticket
 
@@ -52,8 +53,7 @@ def tickets_for_agent(user: User) -> QuerySet[Ticket]:
         return Ticket.objects.none()
     if Role.SUPERVISOR in roles or Role.ADMINISTRATOR in roles:
         return Ticket.objects.all()
-    departments = Department.objects.filter(Q(is_restricted=False) | Q(members=user)).values("pk")
-    return Ticket.objects.filter(department__in=departments)
+    return Ticket.objects.filter(department__in=visible_department_ids(user))
 
 
 def get_ticket_for_agent(user: User, number: str) -> Ticket:

@@ -22,7 +22,11 @@ from atiende.services.entitlements import phone_check
 from atiende.services.models import Channel, Service
 from atiende.tickets.actions import TicketError, add_message, open_ticket, plan_for
 from atiende.tickets.models import Message, Ticket
-from atiende.tickets.permissions import get_ticket_for_agent, normalise_case_number, tickets_for_agent
+from atiende.tickets.permissions import (
+    get_ticket_for_agent,
+    normalise_case_number,
+    tickets_for_agent,
+)
 
 console_access = permission_required("accounts.view_console", raise_exception=True)
 
@@ -30,16 +34,29 @@ console_access = permission_required("accounts.view_console", raise_exception=Tr
 class CallForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What was it"),
-        choices=[(Message.Kind.CALL, gettext_lazy("Phone call")), (Message.Kind.REMOTE, gettext_lazy("Remote assistance session"))],
+        choices=[
+            (Message.Kind.CALL, gettext_lazy("Phone call")),
+            (Message.Kind.REMOTE, gettext_lazy("Remote assistance session")),
+        ],
     )
-    direction = forms.ChoiceField(label=gettext_lazy("Direction"), choices=Message.Direction.choices)
-    minutes = forms.IntegerField(label=gettext_lazy("Duration (minutes)"), min_value=0, max_value=24 * 60)
-    summary = forms.CharField(label=gettext_lazy("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Direction"), choices=Message.Direction.choices
+    )
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Duration (minutes)"), min_value=0, max_value=24 * 60
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class CallTicketForm(CallForm):
-    organisation = forms.ModelChoiceField(label=gettext_lazy("Organisation"), queryset=Organisation.objects.none())
-    service = forms.ModelChoiceField(label=gettext_lazy("Service"), queryset=Service.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
+    )
+    service = forms.ModelChoiceField(
+        label=gettext_lazy("Service"), queryset=Service.objects.none(), required=False
+    )
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
 
     def __init__(self, *args: object, contact: User, **kwargs: object) -> None:
@@ -70,8 +87,14 @@ def desk(request: HttpRequest) -> HttpResponse:
             return redirect("console:phone_ticket", number=number)
         callers = []
         for contact in find_callers(query):
-            services = Service.objects.filter(organisation__memberships__user=contact).select_related("plan")
-            best = max((s.plan for s in services if s.status == Service.Status.ACTIVE), key=lambda p: p.level, default=None)
+            services = Service.objects.filter(
+                organisation__memberships__user=contact
+            ).select_related("plan")
+            best = max(
+                (s.plan for s in services if s.status == Service.Status.ACTIVE),
+                key=lambda p: p.level,
+                default=None,
+            )
             check = phone_check(best, has_case=False, now=now) if best else None
             callers.append(
                 {
@@ -81,14 +104,18 @@ def desk(request: HttpRequest) -> HttpResponse:
                     .order_by("-created_at")[:10],
                     "plan": best,
                     "check": check,
-                    "form": CallTicketForm(contact=contact) if check and check.may_open_ticket else None,
+                    "form": CallTicketForm(contact=contact)
+                    if check and check.may_open_ticket
+                    else None,
                 }
             )
         context["callers"] = callers
     return render(request, "tickets/console/phone.html", context)
 
 
-def _phone_context(request: HttpRequest, ticket: Ticket, form: CallForm | None = None) -> dict[str, object]:
+def _phone_context(
+    request: HttpRequest, ticket: Ticket, form: CallForm | None = None
+) -> dict[str, object]:
     now = timezone.now()
     return {
         "ticket": ticket,
@@ -120,9 +147,13 @@ def phone_ticket(request: HttpRequest, number: str) -> HttpResponse:
         except TicketError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Call logged on case %(number)s.") % {"number": ticket.display_number})
+            messages.success(
+                request, _("Call logged on case %(number)s.") % {"number": ticket.display_number}
+            )
             return redirect("console:ticket", number=ticket.number)
-    return render(request, "tickets/console/phone_ticket.html", _phone_context(request, ticket, form))
+    return render(
+        request, "tickets/console/phone_ticket.html", _phone_context(request, ticket, form)
+    )
 
 
 @require_POST
@@ -145,7 +176,13 @@ def phone_new_ticket(request: HttpRequest, contact_id: int) -> HttpResponse:
     if not check.may_open_ticket:
         for warning in check.warnings:
             messages.error(request, warning)
-        messages.error(request, _("This customer's plan does not allow opening a case by phone; ask them to open a ticket."))
+        messages.error(
+            request,
+            _(
+                "This customer's plan does not allow opening a case by phone; "
+                "ask them to open a ticket."
+            ),
+        )
         return redirect(back)
     ticket = open_ticket(
         requester=contact,
@@ -168,5 +205,7 @@ def phone_new_ticket(request: HttpRequest, contact_id: int) -> HttpResponse:
         duration=timedelta(minutes=data["minutes"]),
         now=now,
     )
-    messages.success(request, _("Case %(number)s opened from the call.") % {"number": ticket.display_number})
+    messages.success(
+        request, _("Case %(number)s opened from the call.") % {"number": ticket.display_number}
+    )
     return redirect("console:ticket", number=ticket.number)

@@ -39,9 +39,9 @@ def send_high_impact_alert(ticket_id: int) -> int:
     Outside business hours only plans whose tickets are attended 24/7 (Level 3)
     wake people up; the others are seen first thing at the next opening.
     """
-    ticket = Ticket.objects.select_related("department", "plan", "organisation", "case_type", "requester").get(
-        pk=ticket_id
-    )
+    ticket = Ticket.objects.select_related(
+        "department", "plan", "organisation", "case_type", "requester"
+    ).get(pk=ticket_id)
     # Decided for the moment the case arrived (the task runs right after).
     arrived = ticket.created_at
     if not is_open(clock_for(ticket.plan, ticket.channel, around=arrived), arrived):
@@ -51,10 +51,17 @@ def send_high_impact_alert(ticket_id: int) -> int:
     for agent in on_duty_agents(ticket):
         if agent.pk == ticket.requester_id or not agent.email:
             continue
-        with translation.override(agent.preferred_language), timezone.override(user_time_zone(agent)):
+        with (
+            translation.override(agent.preferred_language),
+            timezone.override(user_time_zone(agent)),
+        ):
             context = {"ticket": ticket, "url": url}
-            subject = " ".join(render_to_string("triage/email/high_impact_subject.txt", context).split())
+            subject = " ".join(
+                render_to_string("triage/email/high_impact_subject.txt", context).split()
+            )
             body = render_to_string("triage/email/high_impact_body.txt", context)
-        EmailMessage(subject, body, to=[agent.email], headers={"Auto-Submitted": "auto-generated"}).send()
+        EmailMessage(
+            subject, body, to=[agent.email], headers={"Auto-Submitted": "auto-generated"}
+        ).send()
         sent += 1
     return sent

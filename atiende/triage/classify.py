@@ -16,7 +16,14 @@ from datetime import datetime
 
 from django.db import transaction
 
-from atiende.triage.classifier import OTHER, Example, Model, Prediction, builtin_examples, builtin_model
+from atiende.triage.classifier import (
+    OTHER,
+    Example,
+    Model,
+    Prediction,
+    builtin_examples,
+    builtin_model,
+)
 from atiende.triage.models import CaseType, Classification, Correction, TriageModel
 
 # Below this the classifier's disagreement with the customer's own choice is
@@ -61,14 +68,18 @@ def triage(subject: str, body: str, *, chosen: CaseType | None) -> TriageResult:
             and prediction.confidence >= MISMATCH_CONFIDENCE
         )
         return TriageResult(prediction, version, chosen, mismatch, needs_triage=mismatch)
-    case_type = CaseType.objects.filter(code=prediction.case_type).select_related("department").first()
+    case_type = (
+        CaseType.objects.filter(code=prediction.case_type).select_related("department").first()
+    )
     unsure = prediction.low_confidence or prediction.case_type == OTHER or case_type is None
     if case_type is None:
         case_type = CaseType.objects.filter(code=OTHER).select_related("department").first()
     return TriageResult(prediction, version, case_type, mismatch=False, needs_triage=unsure)
 
 
-def classification_row(result: TriageResult, *, ticket_id: int, customer_choice: str, now: datetime) -> Classification:
+def classification_row(
+    result: TriageResult, *, ticket_id: int, customer_choice: str, now: datetime
+) -> Classification:
     prediction = result.prediction
     return Classification(
         ticket_id=ticket_id,
@@ -83,7 +94,9 @@ def classification_row(result: TriageResult, *, ticket_id: int, customer_choice:
     )
 
 
-def record_correction(ticket: object, *, corrected: CaseType | None, agent: object, now: datetime) -> None:
+def record_correction(
+    ticket: object, *, corrected: CaseType | None, agent: object, now: datetime
+) -> None:
     """Keep an agent's case-type change when it differs from what the classifier said."""
     classification = Classification.objects.filter(ticket=ticket).first()
     if classification is None or corrected is None or corrected.code == classification.predicted:
@@ -131,7 +144,9 @@ def rollback(*, to: int | None = None) -> TriageModel | None:
     """Activate version ``to`` (default: the one before the active one); None means built-in."""
     active = TriageModel.objects.filter(is_active=True).first()
     if to is None:
-        previous = TriageModel.objects.filter(pk__lt=active.pk if active else 0).order_by("-pk").first()
+        previous = (
+            TriageModel.objects.filter(pk__lt=active.pk if active else 0).order_by("-pk").first()
+        )
     else:
         previous = TriageModel.objects.get(pk=to)
     TriageModel.objects.filter(is_active=True).update(is_active=False)

@@ -67,7 +67,9 @@ class TriageModel(models.Model):
         ordering = ["-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_triage_model"
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="one_active_triage_model",
             )
         ]
 
@@ -78,7 +80,9 @@ class TriageModel(models.Model):
 class Classification(models.Model):
     """What the classifier said about a ticket when it arrived, and why."""
 
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="classification")
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="classification"
+    )
     model_version = models.CharField(max_length=40)
     predicted = models.CharField(_("predicted case type"), max_length=60)
     best_guess = models.CharField(max_length=60)
@@ -100,7 +104,9 @@ class Classification(models.Model):
 class Correction(models.Model):
     """An agent changed the case type: what the classifier learns from."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="triage_corrections")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="triage_corrections"
+    )
     predicted = models.CharField(max_length=60)
     corrected = models.CharField(max_length=60)
     subject = models.CharField(max_length=200)

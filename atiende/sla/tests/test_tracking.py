@@ -26,12 +26,20 @@ def test_pending_on_customer_stops_the_clock_and_resumes_with_the_time_left():
     # Level 2 low impact: 24 business hours to resolve, from Tuesday 10:00.
     ticket = make_ticket(level=2, code="how_to", now=at(24, 10))
     agent = make_agent()
-    add_message(ticket, author=agent, body="¿Qué dominio?", from_staff=True,
-                status_after=Status.PENDING, now=at(24, 11))
+    add_message(
+        ticket,
+        author=agent,
+        body="¿Qué dominio?",
+        from_staff=True,
+        status_after=Status.PENDING,
+        now=at(24, 11),
+    )
     ticket.refresh_from_db()
     assert ticket.due_at is None and ticket.next_alert_at is None  # paused: nothing is due
     # The customer answers two days later at 11:00: 23 business hours were left.
-    add_message(ticket, author=ticket.requester, body="tienda.example.com", from_staff=False, now=at(26, 11))
+    add_message(
+        ticket, author=ticket.requester, body="tienda.example.com", from_staff=False, now=at(26, 11)
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
     # Days have 8 business hours (08–12, 14–18), Saturdays 4. Left after Tuesday:
@@ -57,7 +65,9 @@ def test_on_hold_pauses_only_when_configured(settings):
 
 def test_automatic_or_internal_entries_do_not_meet_the_first_response():
     ticket = make_ticket(level=1, code="service_down", now=at(24, 10))
-    add_message(ticket, author=make_agent(), body="nota", from_staff=True, kind="note", now=at(24, 10, 5))
+    add_message(
+        ticket, author=make_agent(), body="nota", from_staff=True, kind="note", now=at(24, 10, 5)
+    )
     ticket.refresh_from_db()
     assert ticket.first_response_at is None
     assert ticket.due_at == ticket.first_response_due
@@ -65,8 +75,14 @@ def test_automatic_or_internal_entries_do_not_meet_the_first_response():
 
 def test_a_logged_phone_call_answers_the_customer():
     ticket = make_ticket(level=3, code="service_down", now=at(24, 10))
-    add_message(ticket, author=make_agent(), body="Llamamos y quedó resuelto", from_staff=True,
-                kind="call", now=at(24, 10, 10))
+    add_message(
+        ticket,
+        author=make_agent(),
+        body="Llamamos y quedó resuelto",
+        from_staff=True,
+        kind="call",
+        now=at(24, 10, 10),
+    )
     ticket.refresh_from_db()
     assert ticket.first_response_at == at(24, 10, 10)
 
@@ -76,7 +92,9 @@ def test_customer_message_after_the_first_response_starts_the_next_response_cloc
     ticket = make_ticket(level=2, code="dns_configuration", now=at(24, 9))
     agent = make_agent()
     add_message(ticket, author=agent, body="Revisando", from_staff=True, now=at(24, 9, 30))
-    add_message(ticket, author=ticket.requester, body="¿Novedades?", from_staff=False, now=at(24, 11))
+    add_message(
+        ticket, author=ticket.requester, body="¿Novedades?", from_staff=False, now=at(24, 11)
+    )
     ticket.refresh_from_db()
     # 11:00 + 4 business hours = 12:00 (1h), lunch, 14:00–17:00 (3h).
     assert ticket.next_response_due == at(24, 17)
@@ -108,7 +126,7 @@ def test_breach_is_recorded_once_with_its_time_and_escalated(django_capture_on_c
 
 def test_warning_comes_at_the_configured_share_of_the_target(settings):
     settings.ATIENDE_SLA_WARNING_PERCENT = 50
-    ticket = make_ticket(level=1, code="service_down", now=at(24, 10))  # 4 business hours
+    make_ticket(level=1, code="service_down", now=at(24, 10))  # 4 business hours
     sweep(now=at(24, 11, 59))
     assert not SlaAlert.objects.exists()
     sweep(now=at(24, 14, 0))  # 2 business hours used: 10–12
@@ -117,7 +135,9 @@ def test_warning_comes_at_the_configured_share_of_the_target(settings):
 
 def test_answering_in_time_cancels_the_pending_alerts():
     ticket = make_ticket(level=1, code="service_down", now=at(24, 10))
-    add_message(ticket, author=make_agent(), body="En eso estamos", from_staff=True, now=at(24, 10, 30))
+    add_message(
+        ticket, author=make_agent(), body="En eso estamos", from_staff=True, now=at(24, 10, 30)
+    )
     sweep(now=at(24, 17))
     assert not SlaAlert.objects.filter(target="first_response").exists()
 

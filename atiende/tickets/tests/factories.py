@@ -69,4 +69,3 @@ def make_ticket(
 
 def make_agent(**extra: object) -> User:
     return make_staff(Role.AGENT, **extra)
-

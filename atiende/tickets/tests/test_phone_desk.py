@@ -29,7 +29,12 @@ def test_logged_call_is_a_conversation_entry_with_direction_and_duration(client,
     ticket = make_ticket(level=2)
     client.post(
         f"/consola/telefono/{ticket.number}/",
-        {"kind": "call", "direction": "in", "minutes": "12", "summary": "Explicamos cómo cambiar el MX"},
+        {
+            "kind": "call",
+            "direction": "in",
+            "minutes": "12",
+            "summary": "Explicamos cómo cambiar el MX",
+        },
     )
     call = ticket.messages.get(kind=Message.Kind.CALL)
     assert (call.direction, call.duration, call.channel) == ("in", timedelta(minutes=12), "phone")
@@ -51,7 +56,14 @@ def test_level_2_without_a_case_cannot_open_one_by_phone(client, agent):
     assert "solo para casos que ya tienen un número" in page
     response = client.post(
         f"/consola/telefono/contacto/{contact.pk}/nuevo/",
-        {"kind": "call", "direction": "in", "minutes": "5", "summary": "x", "organisation": organisation.pk, "subject": "y"},
+        {
+            "kind": "call",
+            "direction": "in",
+            "minutes": "5",
+            "summary": "x",
+            "organisation": organisation.pk,
+            "subject": "y",
+        },
     )
     assert response.status_code == 302
     assert not Ticket.objects.exists()

@@ -1,5 +1,6 @@
 """Automatic triage on real tickets: classification, explanation, routing, learning, alerts."""
 
+import json
 import re
 from datetime import datetime
 from io import StringIO
@@ -19,7 +20,9 @@ from atiende.triage.models import Correction
 pytestmark = pytest.mark.django_db
 
 
-def new_ticket(subject, body, *, level=1, chosen=None, now=NOW, acting_user=None, organisation=None):
+def new_ticket(
+    subject, body, *, level=1, chosen=None, now=NOW, acting_user=None, organisation=None
+):
     organisation = organisation or make_organisation()
     return open_ticket(
         requester=make_contact(organisation),
@@ -35,7 +38,9 @@ def new_ticket(subject, body, *, level=1, chosen=None, now=NOW, acting_user=None
 
 
 def test_spanish_outage_is_classified_high_impact_and_routed_to_support():
-    ticket = new_ticket("URGENTE la pagina no carga", "desde las 7am el sitio esta caido y no abre nada")
+    ticket = new_ticket(
+        "URGENTE la pagina no carga", "desde las 7am el sitio esta caido y no abre nada"
+    )
     assert ticket.case_type.code == "service_down"
     assert (ticket.impact, ticket.department.code) == ("high", "soporte")
     assert ticket.case_type_set_by == "classifier" and not ticket.needs_triage
@@ -44,14 +49,17 @@ def test_spanish_outage_is_classified_high_impact_and_routed_to_support():
 def test_english_payment_report_goes_to_billing():
     ticket = new_ticket(
         "Payment sent for the renewal",
-        "Hi, I just paid the invoice to renew our hosting plan for another year, attached is the receipt.",
+        "Hi, I just paid the invoice to renew our hosting plan for another year, "
+        "attached is the receipt.",
     )
     assert ticket.case_type.code == "payment_report_renewal"
     assert ticket.department.code == "facturacion"
 
 
 def test_agents_see_why_the_classifier_decided(client):
-    ticket = new_ticket("Nos hackearon la web", "aparece una pagina de hackers en vez de nuestra tienda")
+    ticket = new_ticket(
+        "Nos hackearon la web", "aparece una pagina de hackers en vez de nuestra tienda"
+    )
     client.force_login(make_agent())
     page = client.get(f"/consola/tickets/{ticket.number}/").content.decode()
     assert ticket.classification.explanation
@@ -80,7 +88,9 @@ def test_customer_choice_is_kept_but_a_likely_mismatch_is_flagged():
 
 def test_an_agents_choice_is_never_overridden():
     agent = make_agent()
-    ticket = new_ticket("Servidor caído", "no responde nada", chosen="backup_restore", acting_user=agent)
+    ticket = new_ticket(
+        "Servidor caído", "no responde nada", chosen="backup_restore", acting_user=agent
+    )
     assert ticket.case_type.code == "backup_restore" and ticket.case_type_set_by == "agent"
     assert not ticket.needs_triage
 
@@ -101,7 +111,9 @@ def test_training_on_corrections_changes_a_later_prediction_and_rollback_undoes_
     target = "licensing_error" if before != "licensing_error" else "dns_configuration"
     agent = make_agent()
     for index in range(6):
-        ticket = new_ticket(f"Consulta Quibbleport {index}", f"necesito ayuda con quibbleport {index}")
+        ticket = new_ticket(
+            f"Consulta Quibbleport {index}", f"necesito ayuda con quibbleport {index}"
+        )
         update_ticket(ticket, acting_user=agent, now=NOW, case_type=case_type(target))
     version = train_and_activate(now=NOW)
     assert version.corrections == 6 and active_model()[0] == f"v{version.pk}"
@@ -110,7 +122,9 @@ def test_training_on_corrections_changes_a_later_prediction_and_rollback_undoes_
     assert new_ticket(*text).case_type.code == before
 
 
-def test_high_impact_case_alerts_the_departments_agents_in_business_hours(django_capture_on_commit_callbacks):
+def test_high_impact_case_alerts_the_departments_agents_in_business_hours(
+    django_capture_on_commit_callbacks,
+):
     agent = make_agent(email="guardia@example.com")
     department("soporte").members.add(agent)
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,19 +138,27 @@ def test_at_night_only_24_7_plans_wake_the_agents(django_capture_on_commit_callb
     night = datetime(2026, 11, 25, 2, 0, tzinfo=BOGOTA)
     with django_capture_on_commit_callbacks(execute=True):
         new_ticket("Servidor caído", "el servidor no responde, todo caído", level=1, now=night)
-    assert not [m for m in mail.outbox if m.to == ["guardia@example.com"] and "ALTO IMPACTO" in m.subject]
+    assert not [
+        m for m in mail.outbox if m.to == ["guardia@example.com"] and "ALTO IMPACTO" in m.subject
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         new_ticket("Servidor caído", "el servidor no responde, todo caído", level=3, now=night)
-    assert [m for m in mail.outbox if m.to == ["guardia@example.com"] and "ALTO IMPACTO" in m.subject]
+    assert [
+        m for m in mail.outbox if m.to == ["guardia@example.com"] and "ALTO IMPACTO" in m.subject
+    ]
 
 
 def test_evaluate_command_ends_with_the_accuracy_line(tmp_path: Path):
     data = tmp_path / "labelled.jsonl"
-    data.write_text(
-        '{"subject": "sitio caido", "body": "la web no carga", "case_type": "service_down", "impact": "high", "language": "es"}\n'
-        '{"subject": "cambiar clave", "body": "olvide la clave del cpanel", "case_type": "password_or_panel_access", "impact": "low", "language": "es"}\n',
-        encoding="utf-8",
-    )
+    rows = [
+        {"subject": "sitio caido", "body": "la web no carga", "case_type": "service_down"},
+        {
+            "subject": "cambiar clave",
+            "body": "olvide la clave del cpanel",
+            "case_type": "password_or_panel_access",
+        },
+    ]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     out = StringIO()
     call_command("triage", "evaluate", str(data), stdout=out)
     last = out.getvalue().strip().splitlines()[-1]

@@ -1,9 +1,9 @@
 """``atiende triage``: train, roll back, list and evaluate the case-type classifier.
 
-    atiende triage train [--note TEXT]     learn from built-in examples + agents' corrections
-    atiende triage rollback [--to N]       go back to the previous (or a given) version
-    atiende triage models                  list stored versions
-    atiende triage evaluate FILE.jsonl     measure the model in use on labelled tickets
+atiende triage train [--note TEXT]     learn from built-in examples + agents' corrections
+atiende triage rollback [--to N]       go back to the previous (or a given) version
+atiende triage models                  list stored versions
+atiende triage evaluate FILE.jsonl     measure the model in use on labelled tickets
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ class Command(BaseCommand):
         if action == "train":
             row = train_and_activate(now=timezone.now(), note=options["note"])
             self.stdout.write(
-                f"trained v{row.pk} on {row.examples} examples ({row.corrections} corrections); now in use"
+                f"trained v{row.pk} on {row.examples} examples "
+                f"({row.corrections} corrections); now in use"
             )
         elif action == "rollback":
             try:
