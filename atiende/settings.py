@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "atiende.kb",
     "atiende.console",
     "atiende.operations",
+    "atiende.reports",
     "atiende.mail",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("ayuda/", include("atiende.kb.urls")),
     path("clientes/", include("atiende.clientarea.urls")),
     path("consola/correo/", include("atiende.mail.urls")),
+    path("consola/informes/", include("atiende.reports.urls")),
     path("consola/", include("atiende.console.urls")),
     path("cuenta/", include("atiende.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -3,6 +3,7 @@ from django.urls import path
 
 from atiende.helpcenter import views
 from atiende.helpcenter.sitemaps import HelpCenterSitemap, PlanSitemap
+from atiende.kb.sitemaps import ArticleSitemap
 
 app_name = "helpcenter"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"pages": HelpCenterSitemap, "plans": PlanSitemap}},
+        {"sitemaps": {"pages": HelpCenterSitemap, "plans": PlanSitemap, "kb": ArticleSitemap}},
         name="sitemap",
     ),
 ]

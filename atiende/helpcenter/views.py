@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from atiende.helpcenter.queries import plans_for_comparison
+from atiende.kb.search import reader_language, search_articles
 from atiende.services.models import Channel, Impact
 
 
@@ -52,11 +54,23 @@ def plan_detail(request: HttpRequest, level: int) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
-    # The knowledge base is its own piece of work (issue #6); until it lands
-    # the search page says so and points to the ticket form.
-    query = request.GET.get("q", "").strip()[:200]
-    return render(request, "helpcenter/search.html", {"query": query})
+    """Knowledge-base search; with htmx, only the results (search as you type)."""
+    # Unstripped for the search: a trailing space tells it the last word is complete.
+    raw_query = request.GET.get("q", "").lstrip()[:200]
+    query = raw_query.strip()
+    hits = (
+        search_articles(raw_query, user=request.user, language=reader_language(), limit=10)
+        if query
+        else []
+    )
+    context = {"query": query, "hits": hits, "language": reader_language()}
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "helpcenter/search.html#results" if partial else "helpcenter/search.html"
+    return render(request, template, context)
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from atiende.accounts.models import Department, Membership, Organisation, User
 from atiende.accounts.roles import Role, grant_role
+from atiende.kb.demo import load_demo_articles
 from atiende.mail.models import Mailbox
 from atiende.services.models import Service, SupportPlan
 from atiende.tickets.actions import add_message, open_ticket
@@ -222,6 +223,7 @@ def load_demo_data(*, now: datetime) -> list[DemoLogin]:
             defaults={"address": f"{department.code}@atiende.example", "department": department},
         )
     _demo_tickets(now=now)
+    load_demo_articles(now=now)
     return logins
 
 

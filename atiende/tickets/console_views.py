@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atiende.accounts.models import Department
+from atiende.kb.search import suggest_articles
 from atiende.services.models import SupportPlan
 from atiende.sla.tracking import time_left
 from atiende.tickets.actions import TicketError, add_message, merge_ticket, update_ticket
@@ -99,7 +100,22 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: object) -> di
     services = []
     if ticket.organisation_id:
         services = list(ticket.organisation.services.select_related("plan").order_by("name"))  # type: ignore[union-attr]
+    first_message = next((m for m in conversation if not m.from_staff), None)
+    suggested = suggest_articles(
+        f"{ticket.subject} {first_message.body if first_message else ''}"[:500],
+        user=request.user,
+        language=ticket.requester.preferred_language,
+        limit=3,
+        case_type=getattr(ticket.case_type, "code", None),
+    )
     initial_body = ""
+    article_id = request.GET.get("article", "")
+    if article_id.isdigit():
+        hit = next((h for h in suggested if h.article.pk == int(article_id)), None)
+        if hit is not None:
+            initial_body = (
+                f"{hit.article.title}: {settings.SITE_URL}{hit.article.get_absolute_url()}"
+            )
     canned_id = request.GET.get("canned", "")
     if canned_id.isdigit():
         canned = canned_replies_for(ticket).filter(pk=int(canned_id)).first()
@@ -112,6 +128,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: object) -> di
         "other_open": other_open,
         "services": services,
         "canned_replies": canned_replies_for(ticket),
+        "suggested_articles": suggested,
         "reply_form": forms.get("reply_form") or AgentReplyForm(initial={"body": initial_body}),
         "fields_form": forms.get("fields_form")
         or TicketFieldsForm(

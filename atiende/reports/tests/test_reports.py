@@ -1,0 +1,37 @@
+import pytest
+from django.utils import timezone
+
+from atiende.accounts.roles import Role
+from atiende.accounts.tests.factories import make_staff
+from atiende.tickets.tests.factories import make_agent, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_supervisor_sees_cases_by_impact_and_the_deflection_rate(client):
+    now = timezone.now()
+    make_ticket(code="service_down", now=now)
+    make_ticket(code="how_to", now=now)
+    client.force_login(make_staff(Role.SUPERVISOR))
+    response = client.get("/consola/informes/?dias=7")
+    assert response.status_code == 200
+    assert dict(response.context["impacts"])["Alto impacto"] == 1
+    assert "Tasa de desvío" in response.content.decode()
+
+
+def test_agents_do_not_see_reports(client):
+    client.force_login(make_agent())
+    assert client.get("/consola/informes/").status_code == 403
+
+
+def test_reports_cost_the_same_queries_whatever_the_number_of_cases(
+    client, django_assert_max_num_queries
+):
+    client.force_login(make_staff(Role.SUPERVISOR))
+    client.get("/consola/informes/")
+    with django_assert_max_num_queries(30) as few:
+        client.get("/consola/informes/")
+    for _ in range(10):
+        make_ticket(now=timezone.now())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/consola/informes/")
