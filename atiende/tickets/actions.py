@@ -18,7 +18,7 @@ from atiende.services.models import Impact, Service, SupportPlan
 from atiende.sla.tracking import SLA_FIELDS, refresh_deadlines
 from atiende.tickets import notifications
 from atiende.tickets.attachments import CheckedUpload, store_attachments
-from atiende.tickets.models import Message, Tag, Ticket, TicketEvent
+from atiende.tickets.models import NOTHING_DUE, Message, Tag, Ticket, TicketEvent
 from atiende.triage.alerts import high_impact_alert
 from atiende.triage.classify import classification_row, record_correction, triage
 from atiende.triage.models import CaseType
@@ -68,6 +68,32 @@ def _event(ticket: Ticket, kind: str, *, actor: User | None, now: datetime, **da
 def out_of_scope(plan: SupportPlan, case_type: CaseType | None) -> bool:
     """A request the plan does not cover (answered anyway, flagged to the agent)."""
     return case_type is not None and plan.level < case_type.min_plan_level
+
+
+IMPACT_RANK = {"low": 1, "medium": 2, "high": 3}
+DERIVED_FIELDS = [
+    "queue_open",
+    "impact_rank",
+    "plan_level",
+    "sort_due",
+    "out_of_scope",
+    *SLA_FIELDS,
+]
+
+
+def derive(ticket: Ticket, *, changes: list[tuple[datetime, str, str]] | None = None) -> None:
+    """Recompute what follows from impact, plan, case type and status (the caller saves).
+
+    The SLA deadlines, the scope flag and the queue's sort keys: queues order
+    by ``sort_due``, ``impact_rank`` and ``plan_level`` so that one index
+    serves the order (see ``Ticket.Meta.indexes``).
+    """
+    ticket.queue_open = ticket.status in Ticket.OPEN_STATUSES
+    ticket.impact_rank = IMPACT_RANK.get(ticket.impact, 1)
+    ticket.plan_level = ticket.plan.level
+    ticket.out_of_scope = out_of_scope(ticket.plan, ticket.case_type)
+    refresh_deadlines(ticket, changes=changes)
+    ticket.sort_due = ticket.due_at or NOTHING_DUE
 
 
 @transaction.atomic
@@ -123,8 +149,7 @@ def open_ticket(
         follow_up_of=follow_up_of,
         message_count=1,
     )
-    ticket.out_of_scope = out_of_scope(ticket.plan, case_type)
-    refresh_deadlines(ticket, changes=[])
+    derive(ticket, changes=[])
     for _attempt in range(5):
         ticket.number = new_case_number()
         try:
@@ -242,7 +267,7 @@ def add_message(
         ticket.awaiting_reply_since = now
     if new_status and new_status != ticket.status:
         _change_status(ticket, new_status, actor=author, now=now)
-    refresh_deadlines(ticket)
+    derive(ticket)
     ticket.save(
         update_fields=[
             "updated_at",
@@ -252,7 +277,7 @@ def add_message(
             "status",
             "resolved_at",
             "closed_at",
-            *SLA_FIELDS,
+            *DERIVED_FIELDS,
         ]
     )
     if from_staff and kind == Message.Kind.REPLY:
@@ -394,10 +419,9 @@ def update_ticket(
                 after=after,
             )
     if changed:
-        ticket.out_of_scope = out_of_scope(ticket.plan, ticket.case_type)
-        refresh_deadlines(ticket)
+        derive(ticket)
         ticket.updated_at = now
-        ticket.save(update_fields=[*set(changed), "out_of_scope", "updated_at", *SLA_FIELDS])
+        ticket.save(update_fields=[*set(changed), "updated_at", *DERIVED_FIELDS])
     return ticket
 
 
@@ -438,7 +462,7 @@ def merge_ticket(source: Ticket, *, into: Ticket, acting_user: User, now: dateti
     source.merged_into = into
     source.message_count = 0
     _change_status(source, Status.CLOSED, actor=acting_user, now=now)
-    refresh_deadlines(source)
+    derive(source)
     source.updated_at = now
     source.save(
         update_fields=[
@@ -448,7 +472,7 @@ def merge_ticket(source: Ticket, *, into: Ticket, acting_user: User, now: dateti
             "closed_at",
             "resolved_at",
             "updated_at",
-            *SLA_FIELDS,
+            *DERIVED_FIELDS,
         ]
     )
     into.message_count = F("message_count") + moved
@@ -466,9 +490,9 @@ def resolve_by_customer(ticket: Ticket, *, user: User, now: datetime) -> Ticket:
     if not ticket.is_open:
         raise TicketError(_("This case is not open."))
     _change_status(ticket, Status.RESOLVED, actor=user, now=now)
-    refresh_deadlines(ticket)
+    derive(ticket)
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *SLA_FIELDS])
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *DERIVED_FIELDS])
     return ticket
 
 
@@ -485,9 +509,9 @@ def reopen_by_customer(ticket: Ticket, *, user: User, now: datetime) -> Ticket:
             % {"days": settings.ATIENDE_REOPEN_DAYS}
         )
     _change_status(ticket, Status.OPEN, actor=user, now=now)
-    refresh_deadlines(ticket)
+    derive(ticket)
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *SLA_FIELDS])
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at", *DERIVED_FIELDS])
     return ticket
 
 
@@ -504,10 +528,16 @@ def close_resolved_tickets(*, now: datetime, batch: int = 500) -> int:
             )
             for ticket in due:
                 _change_status(ticket, Status.CLOSED, actor=None, now=now)
-                refresh_deadlines(ticket)
+                derive(ticket)
                 ticket.updated_at = now
                 ticket.save(
-                    update_fields=["status", "closed_at", "resolved_at", "updated_at", *SLA_FIELDS]
+                    update_fields=[
+                        "status",
+                        "closed_at",
+                        "resolved_at",
+                        "updated_at",
+                        *DERIVED_FIELDS,
+                    ]
                 )
         closed += len(due)
         if len(due) < batch:
@@ -533,8 +563,7 @@ def apply_plan_change(service: Service, *, acting_user: User | None, now: dateti
                 after=service.plan.name,
             )
             ticket.plan = service.plan
-            ticket.out_of_scope = out_of_scope(ticket.plan, ticket.case_type)
-            refresh_deadlines(ticket)
-            ticket.save(update_fields=["plan", "out_of_scope", *SLA_FIELDS])
+            derive(ticket)
+            ticket.save(update_fields=["plan", *DERIVED_FIELDS])
             changed += 1
     return changed

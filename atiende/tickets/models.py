@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ from atiende.accounts.models import Department, Organisation
 from atiende.services.models import Impact, Service, SupportPlan
 from atiende.translated_fields import localized
 from atiende.triage.models import CaseType
+
+# The sort key of cases with no running deadline: after every real one.
+NOTHING_DUE = datetime(2999, 1, 1, tzinfo=UTC)
 
 
 class Tag(models.Model):
@@ -94,6 +99,13 @@ class Ticket(models.Model):
     next_response_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # Queue sort keys, derived by the actions (tickets.actions.derive) so that
+    # one index gives the queues their order without sorting every open case:
+    # open or not, next deadline (far future when none), impact, plan level.
+    queue_open = models.BooleanField(default=True)
+    sort_due = models.DateTimeField(default=NOTHING_DUE)
+    impact_rank = models.PositiveSmallIntegerField(default=1)
+    plan_level = models.PositiveSmallIntegerField(default=1)
     # Since when the customer's latest message waits for an agent's answer
     # (starts the next-response clock once the first response was given).
     awaiting_reply_since = models.DateTimeField(null=True, blank=True)
@@ -130,19 +142,31 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         permissions = [("work_ticket", _("Can work tickets in the console"))]
         indexes = [
-            # Queues: filter by status (and assignee/department), order by urgency.
+            # Queues: open cases in urgency order; one per common narrowing.
             models.Index(
-                fields=["status", "due_at", "impact", "created_at"], name="ticket_queue_idx"
+                fields=[
+                    "queue_open",
+                    "sort_due",
+                    "-impact_rank",
+                    "-plan_level",
+                    "created_at",
+                    "id",
+                ],
+                name="ticket_urgency_idx",
             ),
-            models.Index(fields=["assignee", "status", "due_at"], name="ticket_assignee_queue_idx"),
-            models.Index(fields=["department", "status", "due_at"], name="ticket_dept_queue_idx"),
+            models.Index(
+                fields=["assignee", "queue_open", "sort_due"], name="ticket_assignee_queue_idx"
+            ),
+            models.Index(
+                fields=["department", "queue_open", "sort_due"], name="ticket_dept_queue_idx"
+            ),
+            # Queue counts read only this index.
+            models.Index(
+                fields=["status", "department", "assignee", "needs_triage"],
+                name="ticket_counts_idx",
+            ),
             models.Index(fields=["organisation", "status", "created_at"], name="ticket_org_idx"),
             models.Index(fields=["requester", "created_at"], name="ticket_requester_idx"),
-            models.Index(
-                fields=["due_at", "created_at"],
-                name="ticket_triage_queue_idx",
-                condition=Q(needs_triage=True),
-            ),
             models.Index(
                 fields=["next_alert_at"],
                 name="ticket_sla_sweep_idx",

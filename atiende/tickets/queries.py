@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from atiende.accounts.models import User
@@ -13,13 +13,6 @@ from atiende.tickets.permissions import normalise_case_number, tickets_for_agent
 
 Status = Ticket.Status
 OPEN = list(Ticket.OPEN_STATUSES)
-
-IMPACT_RANK = Case(
-    When(impact="high", then=Value(3)),
-    When(impact="medium", then=Value(2)),
-    default=Value(1),
-    output_field=IntegerField(),
-)
 
 
 @dataclass(frozen=True)
@@ -62,10 +55,12 @@ def queue_counts(user: User) -> dict[str, int]:
 
 
 def urgency_order(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Earliest deadline first, then higher impact, then higher plan level, then oldest."""
-    return queryset.annotate(impact_rank=IMPACT_RANK).order_by(
-        F("due_at").asc(nulls_last=True), "-impact_rank", "-plan__level", "created_at", "pk"
-    )
+    """Earliest deadline first, then higher impact, then higher plan level, then oldest.
+
+    The order of the ``ticket_urgency_idx`` index, so a page of a queue reads
+    25 index entries instead of sorting every open case.
+    """
+    return queryset.order_by("sort_due", "-impact_rank", "-plan_level", "created_at", "pk")
 
 
 FILTER_FIELDS = {
@@ -111,7 +106,11 @@ def text_condition(text: str) -> Q:
 
 def agent_queue(user: User, slug: str, params: dict[str, str]) -> QuerySet[Ticket]:
     queue = QUEUES_BY_SLUG.get(slug, QUEUES_BY_SLUG["open"])
-    tickets = filter_tickets(tickets_for_agent(user).filter(queue.condition(user)), params)
+    tickets = tickets_for_agent(user).filter(queue.condition(user))
+    if queue.slug != "resolved":
+        # Implied by the condition; stated so the queue index applies.
+        tickets = tickets.filter(queue_open=True)
+    tickets = filter_tickets(tickets, params)
     tickets = tickets.select_related("organisation", "assignee", "plan", "case_type", "department")
     if queue.slug == "resolved":
         return tickets.order_by("-resolved_at", "-pk")

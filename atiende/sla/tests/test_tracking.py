@@ -164,7 +164,10 @@ def test_premium_plan_comes_first_at_equal_due_time(client):
 
     basic = make_ticket(level=1, code="how_to", subject="básico")
     premium = make_ticket(level=3, code="how_to", subject="premium")
-    Ticket.objects.filter(pk__in=[basic.pk, premium.pk]).update(due_at=NOW + timedelta(hours=1))
+    same_deadline = NOW + timedelta(hours=1)
+    Ticket.objects.filter(pk__in=[basic.pk, premium.pk]).update(
+        due_at=same_deadline, sort_due=same_deadline
+    )
     ordered = list(urgency_order(Ticket.objects.all()).values_list("subject", flat=True))
     assert ordered == ["premium", "básico"]
 

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from atiende.sla.tracking import SLA_FIELDS, refresh_deadlines, sweep
+from atiende.sla.tracking import sweep
+from atiende.tickets.actions import DERIVED_FIELDS, derive
 from atiende.tickets.models import Ticket
 
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         for ticket_id in tickets.values_list("pk", flat=True).iterator():
             with transaction.atomic():
                 ticket = Ticket.objects.select_for_update().select_related("plan").get(pk=ticket_id)
-                refresh_deadlines(ticket)
-                ticket.save(update_fields=SLA_FIELDS)
+                derive(ticket)
+                ticket.save(update_fields=DERIVED_FIELDS)
             count += 1
         self.stdout.write(f"{count} tickets recomputed")
