@@ -49,9 +49,15 @@ def get_organisation_for_staff(user: User, organisation_id: int) -> Organisation
         raise Http404 from None
 
 
-def visible_department_ids(user: User) -> QuerySet[Department]:
+def visible_department_ids(user: User) -> list[int]:
     """Ids of the departments whose work an agent sees: unrestricted ones and their own.
 
-    Meant for ``department__in=``: a subquery, so rows are never repeated per member.
+    A short list, looked up first: ``department__in=[...]`` never repeats a row
+    per department member (as a join would), and the database estimates it
+    well enough to walk the queue index instead of sorting every open case.
     """
-    return Department.objects.filter(Q(is_restricted=False) | Q(members=user)).values("pk")
+    return list(
+        Department.objects.filter(Q(is_restricted=False) | Q(members=user))
+        .values_list("pk", flat=True)
+        .distinct()
+    )

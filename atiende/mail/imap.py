@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import logging
 import ssl
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from imapclient import IMAPClient
 
 from atiende.mail.inbound import MB, StoreFailed, ingest, ingest_headers_only
@@ -205,3 +208,70 @@ def _mark(client: IMAPClient, mailbox: Mailbox, uids: list[int], *, move: bool) 
                 client.expunge()
     else:
         client.add_flags(uids, [b"\\Seen", IMPORTED_KEYWORD.encode()])
+
+
+# How long one IDLE lasts before it is renewed (RFC 2177 asks for less than
+# 29 minutes); each renewal also polls, which catches anything IDLE missed.
+IDLE_RENEW = timedelta(minutes=5)
+
+
+def watch_mailbox(
+    mailbox: Mailbox,
+    *,
+    stop: threading.Event,
+    clock: Callable[[], datetime] = timezone.now,
+    renew: timedelta = IDLE_RENEW,
+) -> int:
+    """Read new mail the moment the server announces it (IMAP IDLE).
+
+    Polls once, then waits in IDLE; when the server reports a change (or the
+    IDLE is due for renewal) it polls again. Returns the number of polls when
+    ``stop`` is set, or 0 at once if the server does not support IDLE (the
+    worker's scheduled polling covers those mailboxes).
+    """
+    client = connect(mailbox)
+    polls = 0
+    try:
+        if b"IDLE" not in client.capabilities():
+            return 0
+        client.select_folder(mailbox.folder, readonly=True)
+        while not stop.is_set():
+            poll_mailbox(mailbox, now=clock())
+            polls += 1
+            client.idle()
+            try:
+                waited = timedelta(0)
+                # Short checks so that ``stop`` is noticed within a second.
+                while not stop.is_set() and waited < renew:
+                    if client.idle_check(timeout=1):
+                        break
+                    waited += timedelta(seconds=1)
+            finally:
+                client.idle_done()
+    finally:
+        _close(client)
+    return polls
+
+
+def watch_all_mailboxes(
+    stop: threading.Event, *, retry: timedelta = timedelta(minutes=1)
+) -> list[threading.Thread]:
+    """One IDLE watcher thread per active IMAP mailbox; each restarts after an error."""
+
+    def run(mailbox: Mailbox) -> None:
+        while not stop.is_set():
+            try:
+                if watch_mailbox(mailbox, stop=stop) == 0 and not stop.is_set():
+                    return  # no IDLE on this server: the scheduled polling reads it
+            except Exception as error:  # the server went away: try again later
+                logger.warning("Mailbox %s IDLE: %s", mailbox.code, _safe_error(error, mailbox))
+            stop.wait(retry.total_seconds())
+
+    threads = []
+    for mailbox in Mailbox.objects.filter(is_active=True).exclude(imap_host=""):
+        thread = threading.Thread(
+            target=run, args=(mailbox,), daemon=True, name=f"idle-{mailbox.code}"
+        )
+        thread.start()
+        threads.append(thread)
+    return threads

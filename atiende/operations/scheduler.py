@@ -28,10 +28,12 @@ class PeriodicJob:
 
 def periodic_jobs() -> list[PeriodicJob]:
     from atiende.mail.tasks import poll_interval, poll_mailboxes_task
+    from atiende.operations.tasks import refresh_statistics_task
     from atiende.sla.tasks import sweep_sla_task
     from atiende.tickets.tasks import close_resolved_tickets_task
 
     return [
+        PeriodicJob("database-statistics", refresh_statistics_task, timedelta(hours=1)),
         PeriodicJob("poll-mailboxes", poll_mailboxes_task, poll_interval()),
         PeriodicJob("sla-sweep", sweep_sla_task, timedelta(minutes=1)),
         PeriodicJob("close-resolved-tickets", close_resolved_tickets_task, timedelta(minutes=15)),

@@ -51,7 +51,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("cola", "open")
     filters = _filters(request.GET)
     tickets = agent_queue(request.user, slug, filters)  # type: ignore[arg-type]
-    page = Paginator(tickets, settings.ATIENDE_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queue_counts(request.user)  # type: ignore[arg-type]
+    paginator = Paginator(tickets, settings.ATIENDE_PAGE_SIZE)
+    if not filters and slug in counts:
+        # The queue's size is already counted for the menu; no second COUNT.
+        paginator.count = counts[slug]  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     page_query = urlencode({"cola": slug, **filters})
     return render(
         request,
@@ -60,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "queues": QUEUES,
             "current": slug,
-            "counts": queue_counts(request.user),  # type: ignore[arg-type]
+            "counts": counts,
             "filters": filters,
             "page_query": page_query,
             "saved_filters": SavedFilter.objects.filter(owner=request.user),

@@ -50,7 +50,7 @@ def queue_counts(user: User) -> dict[str, int]:
     """Every queue's size in one aggregate query over the tickets the agent may see."""
     visible = tickets_for_agent(user).filter(status__in=[*OPEN, Status.RESOLVED])
     return visible.aggregate(
-        **{queue.slug: Count("pk", filter=queue.condition(user)) for queue in QUEUES}
+        **{queue.slug: Count("status", filter=queue.condition(user)) for queue in QUEUES}
     )
 
 

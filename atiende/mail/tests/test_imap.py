@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import OperationalError
 
@@ -160,3 +162,47 @@ def test_database_error_while_storing_is_reported_as_not_stored(imap_mailbox, mo
     monkeypatch.setattr(inbound, "_store", down)
     with pytest.raises(inbound.StoreFailed):
         inbound.ingest(raw_email(), mailbox=imap_mailbox, source="imap", now=NOW)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idle_files_new_mail_as_soon_as_it_arrives(dovecot, reference_data):
+    import threading
+
+    from atiende.mail.imap import watch_mailbox
+
+    folder = dovecot.new_folder()
+    mailbox = make_mailbox(
+        "soporte",
+        "soporte@cehis.example",
+        imap_host=dovecot.host,
+        imap_port=dovecot.port,
+        security=Mailbox.Security.PLAIN,
+        username="soporte",
+        password=dovecot.password,
+        folder=folder,
+        archive_folder=f"{folder}-importado",
+    )
+    make_contact(email="ana@cliente.example")
+    stop = threading.Event()
+    # Renewal far away: only the server's announcement can trigger the second poll.
+    watcher = threading.Thread(
+        target=watch_mailbox, args=(mailbox,), kwargs={"stop": stop, "renew": timedelta(hours=1)}
+    )
+    watcher.start()
+    try:
+        # Deliver only after the watcher's first poll, so only IDLE can bring it in.
+        for _ in range(100):
+            if Mailbox.objects.filter(pk=mailbox.pk, last_polled_at__isnull=False).exists():
+                break
+            stop.wait(0.1)
+        stop.wait(0.5)  # the watcher enters IDLE right after that poll
+        dovecot.deliver(folder, raw_email(subject="Llegó por IDLE", body="hola"))
+        for _ in range(100):  # bounded wait for the event, not a speed assertion
+            if Ticket.objects.filter(subject="Llegó por IDLE").exists():
+                break
+            stop.wait(0.1)
+        assert Ticket.objects.filter(subject="Llegó por IDLE").exists()
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()

@@ -8,6 +8,7 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 def test_every_job_runs_at_start_then_after_its_interval():
     jobs = periodic_jobs()
     assert {job.name for job in due_jobs(jobs, {}, now=NOW)} == {
+        "database-statistics",
         "poll-mailboxes",
         "sla-sweep",
         "close-resolved-tickets",

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from atiende.mail.imap import watch_all_mailboxes
 from atiende.operations.scheduler import run_scheduler
 
 
@@ -16,6 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-scheduler", action="store_true", help="Only run tasks.")
+        parser.add_argument(
+            "--no-mail-watch",
+            action="store_true",
+            help="Do not keep IMAP connections open (IDLE); rely on scheduled polling.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
@@ -23,6 +29,9 @@ class Command(BaseCommand):
             threading.Thread(
                 target=run_scheduler, args=(stop,), daemon=True, name="scheduler"
             ).start()
+        if not options["no_mail_watch"]:
+            # New mail is filed the moment it arrives, not at the next poll.
+            watch_all_mailboxes(stop)
         try:
             call_command("db_worker", queue_name="*", reload=False)
         finally:
