@@ -6,7 +6,7 @@ if they were independent, expects ~100 rows where there are thousands, and
 sorts every candidate instead of walking ``ticket_urgency_idx``; with these
 statistics a queue page reads 25 index entries (23 ms → 0.7 ms measured on
 100,000 tickets, see docs/performance.md). SQLite gets its statistics from
-``PRAGMA optimize`` (atiende worker's maintenance job).
+atiende worker's hourly ``ANALYZE`` (atiende/operations/tasks.py).
 """
 
 from django.db import migrations
