@@ -10,8 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 
-from atiende.accounts.models import User
+from atiende.accounts.models import Department, User
 
 
 class Role(StrEnum):
@@ -118,3 +119,16 @@ def grant_role(user: User, role: Role) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+def users_with_role(*roles: Role) -> QuerySet[User]:
+    """Active users holding any of ``roles``."""
+    return User.objects.filter(
+        groups__name__in=[GROUP_NAMES[role] for role in roles], is_active=True
+    ).distinct()
+
+
+def department_staff(department: Department) -> list[User]:
+    """Who works a department's cases: its active members, else every agent and supervisor."""
+    members = list(department.members.filter(is_active=True))
+    return members or list(users_with_role(Role.AGENT, Role.SUPERVISOR))

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from atiende.accounts.middleware import user_time_zone
 from atiende.accounts.models import User
-from atiende.accounts.roles import GROUP_NAMES, Role
+from atiende.accounts.roles import Role, users_with_role
 from atiende.sla.models import SlaAlert
 from atiende.tickets.models import Ticket
 
@@ -38,7 +38,7 @@ def send_sla_alerts(alerts: list[list[object]]) -> int:
 
 def escalation_recipients(ticket: Ticket) -> list[User]:
     """The assignee and the department's supervisors (all supervisors if it has none)."""
-    supervisors = User.objects.filter(groups__name=GROUP_NAMES[Role.SUPERVISOR], is_active=True)
+    supervisors = users_with_role(Role.SUPERVISOR)
     in_department = list(supervisors.filter(departments=ticket.department_id).distinct())
     people = in_department or list(supervisors.distinct())
     if ticket.assignee is not None and ticket.assignee.is_active:

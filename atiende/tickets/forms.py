@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from atiende.accounts.models import Department, Organisation, User
-from atiende.accounts.roles import GROUP_NAMES
+from atiende.accounts.roles import Role, users_with_role
 from atiende.file_types import RefusedFile
 from atiende.services.models import Impact, Service
 from atiende.tickets.attachments import CheckedUpload, check_upload
@@ -126,11 +126,7 @@ class AgentReplyForm(forms.Form):
 
 
 def staff_queryset():  # type: ignore[no-untyped-def]
-    return (
-        User.objects.filter(groups__name__in=GROUP_NAMES.values(), is_active=True)
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    return users_with_role(*Role).order_by("full_name", "email")
 
 
 class TicketFieldsForm(forms.Form):

@@ -16,7 +16,6 @@ bounded number of times.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.middleware import user_time_zone
 from atiende.accounts.models import User
-from atiende.accounts.roles import GROUP_NAMES, Role
+from atiende.accounts.roles import department_staff
 from atiende.mail import outbound
 from atiende.mail.models import OutboundEmail, Participant
 from atiende.tickets.models import Attachment, Message, Ticket
@@ -157,19 +156,6 @@ def _agent_url(ticket: Ticket) -> str:
     return settings.SITE_URL + reverse("console:ticket", args=[ticket.number])
 
 
-def department_agents(ticket: Ticket) -> list[User]:
-    """Agents to tell about a new case: the department's members, else every agent."""
-    members = list(ticket.department.members.filter(is_active=True))
-    if members:
-        return members
-    return list(
-        User.objects.filter(
-            Q(groups__name=GROUP_NAMES[Role.AGENT]) | Q(groups__name=GROUP_NAMES[Role.SUPERVISOR]),
-            is_active=True,
-        ).distinct()
-    )
-
-
 def _split_attachments(entry: Message) -> tuple[list[Attachment], list[str]]:
     """The agent's files that fit the mail's size budget, and the names of the others."""
     budget = settings.ATIENDE_MAIL_OUTBOUND_ATTACHMENTS_MB * MB
@@ -196,7 +182,7 @@ def send_ticket_opened(ticket_id: int, batch: str = "", attempt: int = 1) -> int
         mail += _customer_mail(
             ticket, "opened_customer", {"url": _customer_url(ticket)}, batch=batch
         )
-    agents = [a for a in department_agents(ticket) if a.pk != ticket.requester_id]
+    agents = [a for a in department_staff(ticket.department) if a.pk != ticket.requester_id]
     mail += _agent_mail(ticket, "opened_agent", {"url": _agent_url(ticket)}, agents, batch=batch)
     return outbound.deliver_or_retry(
         send_ticket_opened, ticket_id, outgoing=mail, batch=batch, attempt=attempt

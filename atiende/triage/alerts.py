@@ -10,22 +10,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from atiende.accounts.middleware import user_time_zone
-from atiende.accounts.models import User
-from atiende.accounts.roles import GROUP_NAMES, Role
+from atiende.accounts.roles import department_staff
 from atiende.sla.business_time import is_open
 from atiende.sla.deadlines import clock_for
 from atiende.tickets.models import Ticket
-
-
-def on_duty_agents(ticket: Ticket) -> list[User]:
-    """The department's agents, or every agent and supervisor when it has none."""
-    members = list(ticket.department.members.filter(is_active=True))
-    if members:
-        return members
-    staff = User.objects.filter(
-        groups__name__in=[GROUP_NAMES[Role.AGENT], GROUP_NAMES[Role.SUPERVISOR]], is_active=True
-    )
-    return list(staff.distinct())
 
 
 def high_impact_alert(ticket_id: int) -> None:
@@ -48,7 +36,7 @@ def send_high_impact_alert(ticket_id: int) -> int:
         return 0
     url = settings.SITE_URL + reverse("console:ticket", args=[ticket.number])
     sent = 0
-    for agent in on_duty_agents(ticket):
+    for agent in department_staff(ticket.department):
         if agent.pk == ticket.requester_id or not agent.email:
             continue
         with (
