@@ -116,9 +116,14 @@ TEMPLATES = [
 # DATABASE_URL selects PostgreSQL (postgres://user:pass@host:5432/name) for
 # production and scale-out; without it Atiende uses SQLite in DATA_DIR.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'atiende.sqlite3'}")
+# Opening a PostgreSQL connection costs milliseconds per request; keep them
+# for a minute (checked before reuse). SQLite connections are free to open.
+_DEFAULT_CONN_MAX_AGE = 60 if DATABASE_URL.startswith(("postgres", "pgsql")) else 0
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+        DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", _DEFAULT_CONN_MAX_AGE, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
