@@ -947,7 +947,8 @@ The ticket pages over HTTP with {args.tickets:,} tickets of {args.messages_per_t
 measured by `benchmarks/bench_tickets.py`. The script seeds its own database (SQLite in a
 temporary data directory, or the PostgreSQL database `atiende_bench`), starts the application
 with `atiende serve --no-collectstatic` ({_workers(args)}, `DEBUG` off, the default
-`DATABASE_CONN_MAX_AGE`, 60 s on PostgreSQL), logs in an agent and a customer contact with about 20 tickets, and
+`DATABASE_CONN_MAX_AGE`, 60 s on PostgreSQL), logs in an agent and a customer contact
+with about 20 tickets, and
 requests each page from {args.concurrency} threads over keep-alive connections; every response
 must be a 200. Latencies are client-side, from sending the request to reading the whole body.
 "Median ms, 1 client" is measured first, with a single connection: the time the server needs
