@@ -53,13 +53,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from performance_docs import replace_database_block
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "performance.md"
-DOCS_INTRO = (
-    "# Performance\n\n"
-    "Measured performance of Atiende, one section per area; each names the script "
-    "that reproduces it.\n"
-)
 SECTION_TITLE = "## Email (issue #7)"
 DB_TITLES = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -367,23 +364,14 @@ installed for the IMAP rows):
 
 def write_docs(database: str, block: str) -> None:
     """Replace this database's part of the Email section; keep everything else."""
-    text = DOCS.read_text() if DOCS.exists() else DOCS_INTRO
-    start = text.find(SECTION_TITLE + "\n")
-    if start == -1:
-        before, section, after = text.rstrip("\n") + "\n\n", "", ""
-    else:
-        following = re.search(r"^## ", text[start + len(SECTION_TITLE) :], re.M)
-        end = start + len(SECTION_TITLE) + following.start() if following else len(text)
-        before, section, after = text[:start], text[start:end], text[end:]
-    blocks = {
-        key: match.group(0).rstrip("\n") + "\n"
-        for key, title in DB_TITLES.items()
-        for match in [re.search(rf"^### {title}\b.*?(?=^### |\Z)", section, re.M | re.S)]
-        if match
-    }
-    blocks[database] = block
-    body = "\n".join(blocks[key] for key in DB_TITLES if key in blocks)
-    DOCS.write_text(before + f"{section_header()}\n{body}" + ("\n" + after if after else ""))
+    replace_database_block(
+        section_title=SECTION_TITLE,
+        header=section_header(),
+        database_titles=DB_TITLES,
+        database=database,
+        block=block,
+        docs=DOCS,
+    )
     print(f"Wrote the {DB_TITLES[database]} results to {DOCS.relative_to(ROOT)}")
 
 
