@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
+from atiende.services.models import ResponseTarget
 from atiende.sla.business_time import business_time_between
 from atiende.sla.clocks import pauses_from_status_changes, read_clock
 from atiende.sla.deadlines import clock_for
@@ -41,6 +42,11 @@ class Alert:
     due: datetime
 
 
+def response_target(ticket: Ticket) -> ResponseTarget | None:
+    """The plan's targets for the ticket's impact (None if the plan has none for it)."""
+    return next((t for t in ticket.plan.targets.all() if t.impact == ticket.impact), None)
+
+
 def status_changes(ticket: Ticket) -> list[tuple[datetime, str, str]]:
     events = TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.STATUS).order_by(
         "at", "id"
@@ -60,7 +66,7 @@ def refresh_deadlines(
         # Nothing is due on a finished case; the deadlines stay for the reports.
         ticket.due_at, ticket.next_alert_at, ticket.sla_schedule = None, None, []
         return
-    target = next((t for t in ticket.plan.targets.all() if t.impact == ticket.impact), None)
+    target = response_target(ticket)
     if target is None:
         ticket.due_at, ticket.next_alert_at, ticket.sla_schedule = None, None, []
         return
@@ -224,7 +230,7 @@ def time_left(ticket: Ticket, *, now: datetime) -> TimeLeft | None:
         return TimeLeft(name, due, -(now - due), "late")
     calendar = clock_for(ticket.plan, ticket.channel, around=now)
     left = business_time_between(calendar, now, due)
-    target = next((t for t in ticket.plan.targets.all() if t.impact == ticket.impact), None)
+    target = response_target(ticket)
     share_left = 1 - settings.ATIENDE_SLA_WARNING_PERCENT / 100
     total = timedelta(minutes=getattr(target, minutes_field, 0) or 0)
     state = "warning" if total and left <= total * share_left else "ok"
