@@ -6,18 +6,15 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
-from atiende.accounts.middleware import user_time_zone
 from atiende.accounts.models import User
 from atiende.accounts.roles import Role, users_with_role
 from atiende.sla.models import SlaAlert
 from atiende.tickets.models import Ticket
+from atiende.tickets.staff_mail import send_to_staff
 
 
 def alerts_recorded(alerts: Iterable[tuple[int, str, str, datetime]]) -> None:
@@ -53,24 +50,11 @@ def _send_alert(ticket_id: int, target: str, kind: str, due_iso: str) -> int:
     )
     due = parse_datetime(due_iso)
     url = settings.SITE_URL + reverse("console:ticket", args=[ticket.number])
-    sent = 0
-    for person in escalation_recipients(ticket):
-        with (
-            translation.override(person.preferred_language),
-            timezone.override(user_time_zone(person)),
-        ):
-            context = {
-                "ticket": ticket,
-                "target": SlaAlert.Target(target).label,
-                "is_breach": kind == SlaAlert.Kind.BREACH,
-                "due": due,
-                "url": url,
-                "recipient": person,
-            }
-            subject = " ".join(render_to_string("sla/email/alert_subject.txt", context).split())
-            body = render_to_string("sla/email/alert_body.txt", context)
-        EmailMessage(
-            subject, body, to=[person.email], headers={"Auto-Submitted": "auto-generated"}
-        ).send()
-        sent += 1
-    return sent
+    context = {
+        "ticket": ticket,
+        "target": SlaAlert.Target(target).label,
+        "is_breach": kind == SlaAlert.Kind.BREACH,
+        "due": due,
+        "url": url,
+    }
+    return send_to_staff(escalation_recipients(ticket), "sla/email/alert", context)
