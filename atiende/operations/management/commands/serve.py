@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import subprocess
 import sys
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import uvicorn
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from uvicorn.supervisors import Multiprocess
 
 
 class Command(BaseCommand):
@@ -43,7 +46,7 @@ class Command(BaseCommand):
                 worker.wait(timeout=10)
 
     def _serve(self, options: dict[str, Any]) -> None:
-        uvicorn.run(
+        config = uvicorn.Config(
             "atiende.asgi:application",
             host=options["host"],
             port=options["port"],
@@ -51,3 +54,23 @@ class Command(BaseCommand):
             proxy_headers=True,
             log_level="info",
         )
+        if config.workers == 1:
+            uvicorn.Server(config).run()
+            return
+        # Several processes share one listening socket bound here. uvicorn's own
+        # bind leaves the socket's protocol at 0, so asyncio never sets
+        # TCP_NODELAY on accepted connections and every keep-alive request after
+        # the first waits for the client's delayed ACK (~40-100 ms; uvicorn issue
+        # #3149). Re-open the socket so its protocol reads IPPROTO_TCP.
+        sock = tcp_listener(config.bind_socket())
+        with contextlib.suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=[sock]).run()
+
+
+def tcp_listener(sock: socket.socket) -> socket.socket:
+    """The same listening socket, with ``proto`` set so asyncio disables Nagle per connection."""
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
+        return sock
+    listener = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    listener.set_inheritable(True)
+    return listener
