@@ -6,6 +6,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -37,6 +38,10 @@ class UserPreferencesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
+            # Roles are asked several times per request (two-factor rule, console
+            # access, which tickets); one query for the groups serves them all.
+            # Adding or removing a group through the manager drops this cache.
+            prefetch_related_objects([user], "groups")
             language = getattr(user, "language", "")
             if language in dict(settings.LANGUAGES):
                 translation.activate(language)

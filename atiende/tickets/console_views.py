@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from atiende.accounts.models import Department
+from atiende.accounts.models import Department, User
 from atiende.kb.search import suggest_articles
 from atiende.services.models import SupportPlan
 from atiende.sla.tracking import time_left
 from atiende.tickets.actions import TicketError, add_message, merge_ticket, update_ticket
 from atiende.tickets.forms import (
+    BULK_ACTIONS,
     AgentReplyForm,
     BulkForm,
     MergeForm,
@@ -34,7 +35,7 @@ from atiende.tickets.forms import (
 from atiende.tickets.models import CannedReply, Message, SavedFilter, Ticket
 from atiende.tickets.permissions import get_ticket_for_agent, tickets_for_agent
 from atiende.tickets.presence import report_presence
-from atiende.tickets.queries import FILTER_FIELDS, QUEUES, agent_queue, queue_counts
+from atiende.tickets.queries import FILTER_FIELDS, QUEUES, agent_queue, attach, queue_counts
 from atiende.triage.models import CaseType
 
 console_access = permission_required("accounts.view_console", raise_exception=True)
@@ -48,34 +49,39 @@ def _filters(query: QueryDict) -> dict[str, str]:
 @login_required
 @console_access
 def queue(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
     slug = request.GET.get("cola", "open")
     filters = _filters(request.GET)
-    tickets = agent_queue(request.user, slug, filters)  # type: ignore[arg-type]
-    counts = queue_counts(request.user)  # type: ignore[arg-type]
+    visible = tickets_for_agent(user)
+    tickets = agent_queue(user, slug, filters, visible)
+    counts = queue_counts(user, visible)
     paginator = Paginator(tickets, settings.ATIENDE_PAGE_SIZE)
     if not filters and slug in counts:
         # The queue's size is already counted for the menu; no second COUNT.
         paginator.count = counts[slug]  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    plans = list(SupportPlan.objects.all())
+    attach(page.object_list, "plan", plans)
     page_query = urlencode({"cola": slug, **filters})
     return render(
         request,
         "tickets/console/queue.html",
         {
             "page": page,
-            "queues": QUEUES,
-            "current": slug,
+            "queues": [(queue, counts.get(queue.slug)) for queue in QUEUES],
             "counts": counts,
+            "current": slug,
             "filters": filters,
             "page_query": page_query,
-            "saved_filters": SavedFilter.objects.filter(owner=request.user),
-            "bulk_form": BulkForm(),
+            "saved_filters": SavedFilter.objects.filter(owner=user),
+            "bulk_actions": BULK_ACTIONS,
             "save_form": SavedFilterForm(initial={"query": page_query}),
             "choices": {
-                "agents": staff_queryset(),
+                "agents": list(staff_queryset()),
                 "status": Ticket.Status.choices,
                 "case_types": CaseType.objects.all(),
-                "plans": SupportPlan.objects.all(),
+                "plans": plans,
                 "departments": Department.objects.all(),
                 "channels": Ticket.Channel.choices,
             },

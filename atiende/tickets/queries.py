@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from atiende.accounts.models import User
@@ -46,9 +47,14 @@ QUEUES = [
 QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
 
 
-def queue_counts(user: User) -> dict[str, int]:
-    """Every queue's size in one aggregate query over the tickets the agent may see."""
-    visible = tickets_for_agent(user).filter(status__in=[*OPEN, Status.RESOLVED])
+def queue_counts(user: User, visible: QuerySet[Ticket] | None = None) -> dict[str, int]:
+    """Every queue's size in one aggregate query over the tickets the agent may see.
+
+    ``visible`` is ``tickets_for_agent(user)`` when the caller already has it.
+    """
+    if visible is None:
+        visible = tickets_for_agent(user)
+    visible = visible.filter(status__in=[*OPEN, Status.RESOLVED])
     return visible.aggregate(
         **{queue.slug: Count("status", filter=queue.condition(user)) for queue in QUEUES}
     )
@@ -104,14 +110,35 @@ def text_condition(text: str) -> Q:
     return condition
 
 
-def agent_queue(user: User, slug: str, params: dict[str, str]) -> QuerySet[Ticket]:
+def agent_queue(
+    user: User, slug: str, params: dict[str, str], visible: QuerySet[Ticket] | None = None
+) -> QuerySet[Ticket]:
+    """One queue's tickets in its order, with organisation and assignee joined.
+
+    The plan, case type and department rows are not joined: those tables hold
+    a handful of rows the page has already loaded for its filters, and every
+    extra join multiplies PostgreSQL's planning time (2.8 ms for six tables
+    against 0.3 ms for three). ``attach`` fills them in from those lists.
+    """
     queue = QUEUES_BY_SLUG.get(slug, QUEUES_BY_SLUG["open"])
-    tickets = tickets_for_agent(user).filter(queue.condition(user))
+    if visible is None:
+        visible = tickets_for_agent(user)
+    tickets = visible.filter(queue.condition(user))
     if queue.slug != "resolved":
         # Implied by the condition; stated so the queue index applies.
         tickets = tickets.filter(queue_open=True)
     tickets = filter_tickets(tickets, params)
-    tickets = tickets.select_related("organisation", "assignee", "plan", "case_type", "department")
+    tickets = tickets.select_related("organisation", "assignee")
     if queue.slug == "resolved":
         return tickets.order_by("-resolved_at", "-pk")
     return urgency_order(tickets)
+
+
+def attach(tickets: Iterable[Ticket], field: str, rows: Iterable[Model]) -> None:
+    """Set each ticket's ``field`` (a foreign key) from ``rows`` already in memory."""
+    by_pk = {row.pk: row for row in rows}
+    attname = Ticket._meta.get_field(field).attname
+    for ticket in tickets:
+        row = by_pk.get(getattr(ticket, attname))
+        if row is not None:
+            setattr(ticket, field, row)
