@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from atiende.accounts.models import Department, User
 from atiende.kb.search import suggest_articles
-from atiende.services.models import SupportPlan
+from atiende.services.models import Impact, SupportPlan
 from atiende.sla.tracking import time_left
 from atiende.tickets.actions import TicketError, add_message, merge_ticket, update_ticket
 from atiende.tickets.forms import (
@@ -64,6 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     plans = list(SupportPlan.objects.all())
     attach(page.object_list, "plan", plans)
     page_query = urlencode({"cola": slug, **filters})
+    agents = [(agent.pk, str(agent)) for agent in staff_queryset()]
     return render(
         request,
         "tickets/console/queue.html",
@@ -77,12 +78,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "saved_filters": SavedFilter.objects.filter(owner=user),
             "bulk_actions": BULK_ACTIONS,
             "save_form": SavedFilterForm(initial={"query": page_query}),
+            # (value, label) pairs, rendered by the ``options`` tag.
             "choices": {
-                "agents": list(staff_queryset()),
+                "agents": agents,
+                "assignees": [("none", _("Nobody")), *agents],
                 "status": Ticket.Status.choices,
-                "case_types": CaseType.objects.all(),
-                "plans": plans,
-                "departments": Department.objects.all(),
+                "impacts": Impact.choices[::-1],  # high first
+                "case_types": [(ct.code, ct.name) for ct in CaseType.objects.all()],
+                "plans": [(plan.level, plan.name) for plan in plans],
+                "departments": [(d.code, d.name) for d in Department.objects.all()],
                 "channels": Ticket.Channel.choices,
             },
             "now": timezone.now(),
