@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "atiende.mail",
 ]
 
+# Atiende's own middleware (synchronous only) comes last. Under ASGI, Django
+# runs every middleware from the first synchronous-only one outwards in one
+# worker thread; placed earlier, the ones inside it ran in async mode and each
+# crossed between the event loop and that thread several times per request.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,12 +85,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "atiende.accounts.middleware.UserPreferencesMiddleware",
-    "atiende.accounts.middleware.RequireStaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "atiende.accounts.middleware.UserPreferencesMiddleware",
+    "atiende.accounts.middleware.RequireStaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "atiende.urls"
@@ -116,16 +120,27 @@ TEMPLATES = [
 # DATABASE_URL selects PostgreSQL (postgres://user:pass@host:5432/name) for
 # production and scale-out; without it Atiende uses SQLite in DATA_DIR.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'atiende.sqlite3'}")
-# Opening a PostgreSQL connection costs milliseconds per request; keep them
-# for a minute (checked before reuse). SQLite connections are free to open.
-_DEFAULT_CONN_MAX_AGE = 60 if DATABASE_URL.startswith(("postgres", "pgsql")) else 0
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", _DEFAULT_CONN_MAX_AGE, minimum=0),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Opening a PostgreSQL connection costs ~10 ms, so each process keeps a pool
+    # (psycopg_pool). Persistent connections (CONN_MAX_AGE) are no substitute
+    # under ASGI: Django serves each request from a thread of its own, so every
+    # request opened a connection and the finished threads left theirs open.
+    # DATABASE_POOL_SIZE=0 turns the pool off (a connection per request, for a
+    # server behind PgBouncer).
+    DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 10, minimum=0)
+    if DATABASE_POOL_SIZE:
+        from psycopg_pool import ConnectionPool
+
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": 1,
+                "max_size": DATABASE_POOL_SIZE,
+                "timeout": 10,
+                # A connection is checked before it is lent (survives a restart).
+                "check": ConnectionPool.check_connection,
+            }
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while the worker writes; IMMEDIATE avoids
     # "database is locked" upgrades from read to write transactions.

@@ -944,13 +944,14 @@ The ticket pages over HTTP with {args.tickets:,} tickets of {args.messages_per_t
 measured by `benchmarks/bench_tickets.py`. The script seeds its own database (SQLite in a
 temporary data directory, or the PostgreSQL database `atiende_bench`), starts the application
 with `atiende serve --no-collectstatic` ({_workers(args)}, `DEBUG` off, the default
-`DATABASE_CONN_MAX_AGE`, 60 s on PostgreSQL), logs in an agent and a customer contact
-with about 20 tickets, and
+settings: on PostgreSQL a pool of up to `DATABASE_POOL_SIZE` = 10 connections per process),
+logs in an agent and a customer contact with about 20 tickets, and
 requests each page from {args.concurrency} threads over keep-alive connections; every response
 must be a 200. Latencies are client-side, from sending the request to reading the whole body.
 "Median ms, 1 client" is measured first, with a single connection: the time the server needs
-per request. Each uvicorn worker runs Django's synchronous views one at a time, so with
-{args.concurrency} clients and {_workers(args)} a request mostly waits for the ones ahead of it.
+per request. Each uvicorn worker serves Django's synchronous views from a thread per request,
+but Python runs one of them at a time, so with {args.concurrency} clients and {_workers(args)}
+a request mostly waits for the ones ahead of it.
 
 **Target:** the agent queue page (`/consola/tickets/?cola=open`) answers with a p95 under
 {TARGET_P95_MS:.0f} ms with 100,000 tickets, on PostgreSQL and on SQLite.

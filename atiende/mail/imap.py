@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
 from imapclient import IMAPClient
@@ -238,6 +239,8 @@ def watch_mailbox(
         while not stop.is_set():
             poll_mailbox(mailbox, now=clock())
             polls += 1
+            # Give the database connection back while waiting, possibly minutes.
+            close_old_connections()
             client.idle()
             try:
                 waited = timedelta(0)
