@@ -6,16 +6,20 @@ the service is missing; on a developer's machine it is skipped with a reason.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 from django.core.cache import cache
 
+T = TypeVar("T")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("ATIENDE_CHROMIUM", "/usr/bin/chromium")
 
@@ -84,6 +88,21 @@ def reference_data(transactional_db: None) -> None:
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0)
     sync_role_groups()
+
+
+@pytest.fixture
+def run_async() -> Callable[[Coroutine[Any, Any, T]], T]:
+    """Run a coroutine to completion on a new event loop in a thread of its own.
+
+    Playwright's synchronous API leaves an event loop running on the main
+    thread for the rest of the session, where ``asyncio.run`` refuses to start.
+    """
+
+    def run(coroutine: Coroutine[Any, Any, T]) -> T:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ async def _get(application, path: str, session: str) -> int:  # type: ignore[no-
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_many_requests_share_a_few_database_connections(reference_data, settings):
+def test_many_requests_share_a_few_database_connections(reference_data, settings, run_async):
     # Django keeps connections per request context under ASGI. With persistent
     # connections every request opened a new one (~10 ms, a new PostgreSQL
     # process) and the old ones lingered until garbage-collected.
@@ -70,7 +70,7 @@ def test_many_requests_share_a_few_database_connections(reference_data, settings
 
     connection_created.connect(record)
     try:
-        statuses = asyncio.run(serve(40))
+        statuses = run_async(serve(40))
     finally:
         connection_created.disconnect(record)
     assert statuses == [200] * 40

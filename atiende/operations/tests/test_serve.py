@@ -2,7 +2,6 @@
 
 import asyncio
 import socket
-from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 
@@ -30,14 +29,11 @@ async def _nodelay_of_accepted_connection(listener: socket.socket) -> int:
         await server.wait_closed()
 
 
-def test_connections_accepted_by_worker_processes_send_replies_without_delay():
+def test_connections_accepted_by_worker_processes_send_replies_without_delay(run_async):
     # The multi-process path binds the socket the way uvicorn does and hands it
     # to the workers; every accepted connection must have TCP_NODELAY so a
     # keep-alive client is not held back by delayed ACKs.
     config = uvicorn.Config("atiende.asgi:application", host="127.0.0.1", port=0, workers=2)
     listener = tcp_listener(config.bind_socket())
     assert listener.get_inheritable()
-    # A thread of its own: another test's event loop may still run on this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        nodelay = pool.submit(asyncio.run, _nodelay_of_accepted_connection(listener)).result()
-    assert nodelay == 1
+    assert run_async(_nodelay_of_accepted_connection(listener)) == 1
