@@ -11,6 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# One cache per test process (parallel test processes must not share one).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # WhiteNoise wants its root to exist; tests serve from the finders.
 STATIC_ROOT = PACKAGE_DIR / "static"  # noqa: F405
 # Background tasks run at once, inside the request, so tests see their effects.
