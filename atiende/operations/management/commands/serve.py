@@ -10,7 +10,7 @@ from typing import Any
 
 import uvicorn
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from uvicorn.supervisors import Multiprocess
 
 
@@ -55,7 +55,11 @@ class Command(BaseCommand):
             log_level="info",
         )
         if config.workers == 1:
-            uvicorn.Server(config).run()
+            server = uvicorn.Server(config)
+            with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: a clean stop
+                server.run()
+            if not server.started:  # the port is taken, the app failed to load...
+                raise CommandError("The server did not start; its log above says why.")
             return
         # Several processes share one listening socket bound here. uvicorn's own
         # bind leaves the socket's protocol at 0, so asyncio never sets
