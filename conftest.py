@@ -47,7 +47,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wrong = {"postgresql": "sqlite_only", "sqlite": "postgres_only"}.get(vendor)
     if wrong is None:
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         (drop if item.get_closest_marker(wrong) else keep).append(item)
     if drop:
@@ -283,6 +284,7 @@ def running_dovecot() -> Iterator[DovecotServer]:
     )
     try:
         if not _wait_for_port(port, seconds=10):
+            assert process.stderr is not None  # stderr=subprocess.PIPE
             log = root / "dovecot.log"
             raise RuntimeError(
                 "Dovecot did not start: "

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -8,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from atiende.accounts.models import User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _zone_choices() -> list[tuple[str, str]]:
+
+def _zone_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("Same as the company"))] + [
         (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name
     ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from atiende.accounts.forms import InviteForm
 from atiende.accounts.invitations import invite_colleague
-from atiende.accounts.models import Membership
+from atiende.accounts.models import Membership, User
 from atiende.accounts.permissions import (
     get_membership_for_org_admin,
     get_organisation_for_contact,
@@ -48,15 +48,16 @@ def _entitlements_by_plan(
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
     now = timezone.now()
-    services = list(services_for_contact(request.user).order_by("organisation__name", "name"))  # type: ignore[arg-type]
+    services = list(services_for_contact(user).order_by("organisation__name", "name"))
     entitlements = _entitlements_by_plan(services, now=now)
-    organisations = list(organisations_for_contact(request.user))  # type: ignore[arg-type]
+    organisations = list(organisations_for_contact(user))
     by_org = {
         org_id: list(group) for org_id, group in groupby(services, key=lambda s: s.organisation_id)
     }
     admin_of = set(
-        Membership.objects.filter(user=request.user, is_admin=True).values_list(
+        Membership.objects.filter(user=user, is_admin=True).values_list(
             "organisation_id", flat=True
         )
     )

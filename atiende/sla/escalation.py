@@ -41,7 +41,12 @@ def escalation_recipients(ticket: Ticket) -> list[User]:
     if ticket.assignee is not None and ticket.assignee.is_active:
         people.insert(0, ticket.assignee)
     seen: set[int] = set()
-    return [p for p in people if not (p.pk in seen or seen.add(p.pk))]
+    unique: list[User] = []
+    for person in people:
+        if person.pk not in seen:
+            seen.add(person.pk)
+            unique.append(person)
+    return unique
 
 
 def _send_alert(ticket_id: int, target: str, kind: str, due_iso: str) -> int:

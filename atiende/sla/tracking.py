@@ -8,6 +8,7 @@ worker runs it every minute.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -136,11 +137,18 @@ def _save_schedules(tickets: list[Ticket]) -> None:
         return
     schedule_field = Ticket._meta.get_field("sla_schedule")
     alert_field = Ticket._meta.get_field("next_alert_at")
+    schedule_column, alert_column, pk_column = (
+        schedule_field.column,
+        alert_field.column,
+        Ticket._meta.pk.column,
+    )
+    # Concrete fields always have a column.
+    assert schedule_column is not None and alert_column is not None and pk_column is not None
     quote = connection.ops.quote_name
     # Only quoted model and column names are interpolated; values are parameters.
     sql = (
-        f"UPDATE {quote(Ticket._meta.db_table)} SET {quote(schedule_field.column)} = %s, "  # noqa: S608
-        f"{quote(alert_field.column)} = %s WHERE {quote(Ticket._meta.pk.column)} = %s"
+        f"UPDATE {quote(Ticket._meta.db_table)} SET {quote(schedule_column)} = %s, "  # noqa: S608
+        f"{quote(alert_column)} = %s WHERE {quote(pk_column)} = %s"
     )
     rows = [
         (
@@ -195,7 +203,7 @@ def sweep(*, now: datetime, batch: int = 500) -> list[SlaAlert]:
             _save_schedules(tickets)
             created = SlaAlert.objects.bulk_create(batch_alerts, ignore_conflicts=True)
             ids = [(a.ticket_id, a.target, a.kind, a.due_at) for a in created]
-            transaction.on_commit(lambda ids=ids: escalation.alerts_recorded(ids))
+            transaction.on_commit(functools.partial(escalation.alerts_recorded, ids))
         recorded.extend(created)
         if len(tickets) < batch:
             return recorded

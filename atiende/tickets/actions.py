@@ -220,6 +220,8 @@ def add_message(
     if ticket.is_closed:
         if from_staff:
             raise TicketClosed(ticket)
+        # Customers' messages always have an author; only staff notes may have none.
+        assert author is not None
         follow_up = open_ticket(
             requester=author,
             subject=ticket.subject,

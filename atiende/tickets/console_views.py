@@ -285,12 +285,13 @@ def presence(request: HttpRequest, number: str) -> HttpResponse:
     The page posts its reply box every few seconds; text in it means the
     agent is writing a reply.
     """
-    ticket = get_ticket_for_agent(request.user, number)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    ticket = get_ticket_for_agent(user, number)
     data = request.POST if request.method == "POST" else request.GET
     others = report_presence(
         ticket.pk,
-        user_id=request.user.pk,
-        name=str(request.user),
+        user_id=user.pk,
+        name=str(user),
         replying=bool(data.get("body", "").strip()) or data.get("replying") == "1",
         now=timezone.now(),
     )
@@ -345,10 +346,11 @@ def _queue_url() -> str:
 @login_required
 @console_access
 def save_filter(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
     form = SavedFilterForm(request.POST)
     if form.is_valid():
         SavedFilter.objects.update_or_create(
-            owner=request.user,
+            owner=user,
             name=form.cleaned_data["name"],
             defaults={"query": form.cleaned_data["query"]},
         )

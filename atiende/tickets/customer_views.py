@@ -186,7 +186,7 @@ def reopen(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Serve an attachment to someone allowed to see its message; never by public URL."""
     item = get_attachment_for_user(request.user, attachment_id)  # type: ignore[arg-type]
     inline = item.is_image and request.GET.get("download") is None

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Field, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from atiende.accounts.models import User
 from atiende.tickets.models import Ticket
 from atiende.tickets.permissions import normalise_case_number, tickets_for_agent
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = Ticket.Status
 OPEN = list(Ticket.OPEN_STATUSES)
@@ -19,7 +23,7 @@ OPEN = list(Ticket.OPEN_STATUSES)
 @dataclass(frozen=True)
 class Queue:
     slug: str
-    label: str
+    label: StrOrPromise
 
     def condition(self, user: User) -> Q:
         return QUEUE_CONDITIONS[self.slug](user)
@@ -137,7 +141,10 @@ def agent_queue(
 def attach(tickets: Iterable[Ticket], field: str, rows: Iterable[Model]) -> None:
     """Set each ticket's ``field`` (a foreign key) from ``rows`` already in memory."""
     by_pk = {row.pk: row for row in rows}
-    attname = Ticket._meta.get_field(field).attname
+    foreign_key = Ticket._meta.get_field(field)
+    if not isinstance(foreign_key, Field):
+        raise TypeError(f"{field!r} is not a foreign key of Ticket")
+    attname = foreign_key.attname
     for ticket in tickets:
         row = by_pk.get(getattr(ticket, attname))
         if row is not None:

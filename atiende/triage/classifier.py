@@ -41,7 +41,6 @@ import math
 import re
 import threading
 import unicodedata
-from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
@@ -1194,9 +1193,10 @@ def _count(
 ) -> Model:
     """Add the feature counts of ``examples`` to those of ``base`` (if any)."""
     counts: dict[str, dict[str, float]] = {}
-    totals: Counter[str] = Counter()
-    docs: Counter[str] = Counter()
-    vocabulary: Counter[str] = Counter()
+    # Plain dicts, not Counters: weights (and so the sums) are floats.
+    totals: dict[str, float] = {}
+    docs: dict[str, float] = {}
+    vocabulary: dict[str, float] = {}
     previous = 0
     if base is not None:
         counts = {f: dict(c) for f, c in base._feature_counts.items()}
@@ -1209,13 +1209,13 @@ def _count(
         # Training text defines the vocabulary, so it is never typo-repaired.
         features = _extract(example.subject, example.body, config, example.language, None)
         label, weight = example.case_type, example.weight
-        docs[label] += weight
+        docs[label] = docs.get(label, 0) + weight
         for feature, value in features.weights.items():
             per_class = counts.setdefault(feature, {})
             per_class[label] = per_class.get(label, 0.0) + value * weight
-            totals[label] += value * weight
+            totals[label] = totals.get(label, 0) + value * weight
         for word in features.words:
-            vocabulary[word] += weight
+            vocabulary[word] = vocabulary.get(word, 0) + weight
         added += 1
     metadata = {
         "format_version": FORMAT_VERSION,
@@ -1223,7 +1223,7 @@ def _count(
         "version": version,
         "created_at": created_at,
         "n_examples": previous + added,
-        "class_examples": {c: round(docs[c], 3) for c in CASE_TYPES if docs[c]},
+        "class_examples": {c: round(docs[c], 3) for c in CASE_TYPES if docs.get(c, 0)},
     }
     return Model(
         feature_counts=counts,

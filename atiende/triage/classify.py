@@ -13,6 +13,7 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -25,6 +26,10 @@ from atiende.triage.classifier import (
     builtin_model,
 )
 from atiende.triage.models import CaseType, Classification, Correction, TriageModel
+
+if TYPE_CHECKING:
+    from atiende.accounts.models import User
+    from atiende.tickets.models import Ticket
 
 # Below this the classifier's disagreement with the customer's own choice is
 # not worth an agent's attention.
@@ -95,18 +100,18 @@ def classification_row(
 
 
 def record_correction(
-    ticket: object, *, corrected: CaseType | None, agent: object, now: datetime
+    ticket: Ticket, *, corrected: CaseType | None, agent: User | None, now: datetime
 ) -> None:
     """Keep an agent's case-type change when it differs from what the classifier said."""
     classification = Classification.objects.filter(ticket=ticket).first()
     if classification is None or corrected is None or corrected.code == classification.predicted:
         return
-    first = ticket.messages.order_by("created_at", "pk").first()  # type: ignore[attr-defined]
+    first = ticket.messages.order_by("created_at", "pk").first()
     Correction.objects.create(
         ticket=ticket,
         predicted=classification.predicted,
         corrected=corrected.code,
-        subject=ticket.subject,  # type: ignore[attr-defined]
+        subject=ticket.subject,
         body=first.body if first else "",
         agent=agent,
         at=now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import count
+from typing import Any
 
 from allauth.account.models import EmailAddress
 
@@ -15,7 +16,7 @@ PASSWORD = "correct-horse-battery-staple"
 _numbers = count(1)
 
 
-def make_user(email: str | None = None, *, password: str = PASSWORD, **extra: object) -> User:
+def make_user(email: str | None = None, *, password: str = PASSWORD, **extra: Any) -> User:
     email = email or f"person{next(_numbers)}@example.com"
     user = User.objects.create_user(email, password, **extra)
     # allauth refuses logins from unverified addresses; these people verified theirs.
@@ -23,7 +24,7 @@ def make_user(email: str | None = None, *, password: str = PASSWORD, **extra: ob
     return user
 
 
-def make_staff(role: Role, email: str | None = None, **extra: object) -> User:
+def make_staff(role: Role, email: str | None = None, **extra: Any) -> User:
     user = make_user(email, **extra)
     grant_role(user, role)
     return user
@@ -34,7 +35,7 @@ def make_organisation(name: str | None = None, **extra: object) -> Organisation:
 
 
 def make_contact(
-    organisation: Organisation | None = None, *, is_admin: bool = False, **extra: object
+    organisation: Organisation | None = None, *, is_admin: bool = False, **extra: Any
 ) -> User:
     user = make_user(**extra)
     Membership.objects.create(

@@ -16,7 +16,9 @@ def invite(client, organisation, email="colega@example.com", **extra):
 
 
 def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/cuenta/invitacion/\S+/)", message.body).group(1)
+    found = re.search(r"https?://[^/\s]+(/cuenta/invitacion/\S+/)", message.body)
+    assert found is not None
+    return found.group(1)
 
 
 @pytest.mark.django_db

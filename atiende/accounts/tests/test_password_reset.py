@@ -12,7 +12,9 @@ def test_password_reset_mail_lets_the_customer_choose_a_new_password(client):
     client.post("/accounts/password/reset/", {"email": "cliente@example.com"})
     [message] = mail.outbox
     assert message.to == ["cliente@example.com"]
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", message.body).group(1)
+    found = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", str(message.body))
+    assert found is not None
+    link = found.group(1)
 
     form_page = client.get(link, follow=True)
     new_password = "otra-clave-muy-segura-2026"

@@ -65,7 +65,8 @@ def test_customer_mail_agent_reply_and_customer_answer_stay_one_case_without_loo
     dovecot.deliver(folder, answer)
     assert dict(poll().outcomes) == {"appended": 1}
     assert Ticket.objects.count() == 1
-    assert ticket.messages.last().body == "Funciona, gracias."
+    last = ticket.messages.last()
+    assert last is not None and last.body == "Funciona, gracias."
 
     # 4. Polling again finds nothing new.
     assert poll().fetched == 0

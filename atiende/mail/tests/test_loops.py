@@ -158,6 +158,7 @@ def test_a_bounce_is_recorded_on_its_case_as_an_internal_note(
         ticket.display_number,
     )
     note = ticket.messages.last()
+    assert note is not None
     assert note.kind == "note" and not note.is_public
     assert "ana@cliente.example" in note.body and "5.1.1" in note.body
     ticket.refresh_from_db()

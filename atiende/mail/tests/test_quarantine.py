@@ -46,6 +46,7 @@ def test_a_quarantined_message_is_processed_again_after_the_fix(mailbox, monkeyp
     result = reprocess(stored, now=NOW)
     assert result.outcome == "created"
     stored.refresh_from_db()
+    assert stored.ticket is not None
     assert (stored.outcome, stored.attempts, stored.ticket.display_number) == (
         "created",
         2,

@@ -38,6 +38,7 @@ def test_customer_mail_opens_a_case_for_their_organisation_in_the_mailbox_depart
         result = receive(raw_email(to="facturacion@cehis.example"), billing)
     ticket = Ticket.objects.get()
     assert result.line() == f"created {ticket.display_number}"
+    assert ticket.organisation is not None
     assert (ticket.requester, ticket.organisation.name, ticket.department.code) == (
         customer,
         "Tienda Andina S.A.S.",
@@ -120,6 +121,7 @@ def test_a_copied_colleague_becomes_a_participant_and_gets_the_replies(
     assert receive(reply, mailbox).outcome == "appended"
     assert Ticket.objects.count() == 1
     message = ticket.messages.last()
+    assert message is not None and message.author is not None
     assert (message.kind, message.author.email) == ("reply", "luis@cliente.example")
     mail.outbox.clear()
     from atiende.tickets.actions import add_message
@@ -205,6 +207,7 @@ def test_an_agent_answering_from_their_own_mail_client_is_an_agent_reply(
     with django_capture_on_commit_callbacks(execute=True):
         assert receive(answer, mailbox).outcome == "appended"
     message = ticket.messages.last()
+    assert message is not None
     assert (message.kind, message.from_staff, message.author) == ("reply", True, agent)
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None
@@ -244,6 +247,7 @@ def test_agent_mail_naming_the_case_only_in_its_subject_stays_internal(mailbox, 
     )
     assert result.reason == "agent-note"
     message = ticket.messages.last()
+    assert message is not None
     assert (message.kind, message.author) == ("note", agent)
 
 
@@ -258,6 +262,7 @@ def test_a_stranger_writing_on_a_case_becomes_an_unverified_internal_note(mailbo
     result = receive(spoof, mailbox)
     assert (result.outcome, result.reason) == ("appended", "unverified-sender")
     note = ticket.messages.last()
+    assert note is not None
     assert note.kind == "note" and not note.is_public
     assert "atacante@malo.example" in note.body and note.author is None
     ticket.refresh_from_db()
@@ -273,6 +278,7 @@ def test_a_colleague_of_the_same_organisation_is_a_verified_sender(mailbox, cust
         mailbox,
     )
     message = ticket.messages.last()
+    assert message is not None
     assert (message.kind, message.author) == ("reply", colleague)
 
 

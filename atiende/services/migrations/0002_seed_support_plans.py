@@ -6,11 +6,13 @@ Minutes are business minutes for channels attended in business hours and
 wall-clock minutes for 24/7 channels.
 """
 
+from typing import Any
+
 from django.db import migrations
 
 H = 60  # minutes in an hour
 
-PLANS = [
+PLANS: list[dict[str, Any]] = [
     {
         "level": 1,
         "name_es": "Soporte Nivel 1",

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from atiende.accounts.tests.factories import plan
-from atiende.services.entitlements import channel_availability
+from atiende.services.entitlements import ChannelAvailability, channel_availability
 
 BOGOTA = ZoneInfo("America/Bogota")
 TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=BOGOTA)
@@ -20,7 +20,7 @@ SUNDAY_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=BOGOTA)
 HOLIDAY_NOON = datetime(2026, 12, 8, 10, 0, tzinfo=BOGOTA)
 
 
-def channels(level: int, now: datetime) -> dict[str, object]:
+def channels(level: int, now: datetime) -> dict[str, ChannelAvailability]:
     return {item.channel: item for item in channel_availability(plan(level), now=now)}
 
 

@@ -153,6 +153,7 @@ def test_changing_the_service_to_a_premium_plan_moves_the_clock_to_24_7():
     from atiende.accounts.tests.factories import make_service
 
     ticket = make_ticket(level=1, code="service_down", now=at(28, 17))  # Saturday 17:00, closed
+    assert ticket.organisation is not None
     premium = make_service(ticket.organisation, level=3)
     ticket = update_ticket(ticket, acting_user=make_agent(), now=at(28, 17, 5), service=premium)
     assert ticket.plan.level == 3
@@ -184,6 +185,7 @@ def test_upgrading_a_services_plan_moves_its_open_cases_to_the_new_clock():
 
     ticket = make_ticket(level=1, code="service_down", now=at(28, 17))  # Saturday 17:00
     service = ticket.service
+    assert service is not None
     service.plan = plan(3)
     service.save()
     assert apply_plan_change(service, acting_user=None, now=at(28, 17, 5)) == 1

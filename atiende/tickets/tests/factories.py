@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -49,7 +50,7 @@ def make_ticket(
     body: str = "Desde ayer no abre el correo.",
     now: datetime = NOW,
     channel: str = Ticket.Channel.PORTAL,
-    **extra: object,
+    **extra: Any,
 ) -> Ticket:
     organisation = organisation or make_organisation()
     requester = requester or make_contact(organisation)
@@ -67,5 +68,5 @@ def make_ticket(
     )
 
 
-def make_agent(**extra: object) -> User:
+def make_agent(**extra: Any) -> User:
     return make_staff(Role.AGENT, **extra)

@@ -170,8 +170,9 @@ def test_every_change_is_an_event_with_who_when_before_and_after():
 def test_raising_the_impact_brings_the_deadline_forward():
     ticket = make_ticket(level=2, code="how_to")
     before = ticket.first_response_due
+    assert before is not None
     ticket = update_ticket(ticket, acting_user=make_agent(), now=NOW, impact="high")
-    assert ticket.first_response_due < before
+    assert ticket.first_response_due is not None and ticket.first_response_due < before
 
 
 def test_assignment_emails_the_agent(django_capture_on_commit_callbacks):

@@ -144,6 +144,7 @@ def test_confirmation_states_the_promised_time_in_the_customers_zone(client, cus
     response = new_ticket(client, customer)
     page = response.content.decode()
     ticket = Ticket.objects.get()
+    assert ticket.first_response_due is not None
     madrid = ticket.first_response_due.astimezone(ZoneInfo("Europe/Madrid"))
     assert re.search(rf"Le responderemos antes del .*{madrid:%H:%M}", page)
 

@@ -41,10 +41,12 @@ class Command(BaseCommand):
             )
         elif action == "rollback":
             try:
-                row = rollback(to=options.get("to"))
+                restored = rollback(to=options.get("to"))
             except TriageModel.DoesNotExist:
                 raise CommandError(f"There is no version {options['to']}.") from None
-            self.stdout.write(f"now in use: v{row.pk}" if row else "now in use: the built-in model")
+            self.stdout.write(
+                f"now in use: v{restored.pk}" if restored else "now in use: the built-in model"
+            )
         elif action == "models":
             version, _model = active_model()
             self.stdout.write(f"in use: {version}")
