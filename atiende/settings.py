@@ -8,9 +8,11 @@ in the data directory, no other server needed.
 
 from __future__ import annotations
 
+import re
 import secrets
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "atiende.operations",
     "atiende.reports",
     "atiende.mail",
+    "atiende.api",
 ]
 
 # Atiende's own middleware (synchronous only) comes last. Under ASGI, Django
@@ -155,7 +158,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and channel layer --------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CHANNEL_LAYERS = {
@@ -318,6 +321,12 @@ CSRF_COOKIE_HTTPONLY = True
 # --- Product ------------------------------------------------------------------
 ATIENDE_COMPANY_NAME = env_str("ATIENDE_COMPANY_NAME", "CeHis Experiencia Digital")
 ATIENDE_PAGE_SIZE = env_int("ATIENDE_PAGE_SIZE", 25, minimum=1)
+# Requests each API user (or anonymous address) may make: "600/m", "10000/h".
+ATIENDE_API_RATE = env_str("ATIENDE_API_RATE", "600/m")
+if not re.fullmatch(r"[1-9]\d*/(s|m|h|d)", ATIENDE_API_RATE):
+    raise ImproperlyConfiguredValue(
+        f"ATIENDE_API_RATE must look like 600/m (per s, m, h or d), not {ATIENDE_API_RATE!r}"
+    )
 ATIENDE_INVITATION_DAYS = env_int("ATIENDE_INVITATION_DAYS", 7, minimum=1)
 ATIENDE_MAX_ATTACHMENT_MB = env_int("ATIENDE_MAX_ATTACHMENT_MB", 20, minimum=1)
 ATIENDE_MAX_ATTACHMENTS = env_int("ATIENDE_MAX_ATTACHMENTS", 10, minimum=1)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from atiende.accounts.models import User
 from atiende.accounts.roles import ROLES_REQUIRING_TWO_FACTOR, roles_of
 from atiende.accounts.two_factor import has_two_factor
 
@@ -38,18 +39,26 @@ class UserPreferencesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            # Roles are asked several times per request (two-factor rule, console
-            # access, which tickets); one query for the groups serves them all.
-            # Adding or removing a group through the manager drops this cache.
-            prefetch_related_objects([user], "groups")
-            language = getattr(user, "language", "")
-            if language in dict(settings.LANGUAGES):
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
-            timezone.activate(user_time_zone(user))
+            activate_preferences(request, user)  # type: ignore[arg-type]
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+def activate_preferences(request: HttpRequest, user: User) -> None:
+    """The user's language and time zone for the rest of the request.
+
+    Also called by the API once a token says who is calling.
+    """
+    # Roles are asked several times per request (two-factor rule, console
+    # access, which tickets); one query for the groups serves them all.
+    # Adding or removing a group through the manager drops this cache.
+    prefetch_related_objects([user], "groups")
+    language = getattr(user, "language", "")
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    timezone.activate(user_time_zone(user))
 
 
 class RequireStaffTwoFactorMiddleware:
