@@ -29,7 +29,6 @@ from atiende.accounts.middleware import activate_preferences
 from atiende.accounts.models import Department, Organisation, User
 from atiende.accounts.roles import is_staff_member, roles_of
 from atiende.api import schemas
-from atiende.api.listing import customer_tickets
 from atiende.api.tokens import user_for_token
 from atiende.kb.search import search_articles
 from atiende.services.models import Impact
@@ -47,7 +46,7 @@ from atiende.tickets.permissions import (
     get_ticket_for_customer,
     tickets_for_agent,
 )
-from atiende.tickets.queries import QUEUES_BY_SLUG, agent_queue
+from atiende.tickets.queries import QUEUES_BY_SLUG, agent_queue, customer_tickets
 from atiende.triage.models import CaseType
 
 MAX_PAGE_SIZE = 100

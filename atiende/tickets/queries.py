@@ -6,12 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Field, Model, Q, QuerySet
+from django.db.models import Count, Exists, Field, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from atiende.accounts.models import User
-from atiende.tickets.models import Ticket
-from atiende.tickets.permissions import normalise_case_number, tickets_for_agent
+from atiende.tickets.models import Message, Ticket
+from atiende.tickets.permissions import (
+    normalise_case_number,
+    tickets_for_agent,
+    tickets_for_customer,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -149,3 +153,23 @@ def attach(tickets: Iterable[Ticket], field: str, rows: Iterable[Model]) -> None
         row = by_pk.get(getattr(ticket, attname))
         if row is not None:
             setattr(ticket, field, row)
+
+
+CLOSED = [Ticket.Status.RESOLVED, Ticket.Status.CLOSED]
+
+
+def customer_tickets(user: User, *, state: str = "open", query: str = "") -> QuerySet[Ticket]:
+    """``state`` open, closed or all; ``query`` a case number, subject words or what they wrote."""
+    tickets = tickets_for_customer(user)
+    if state == "closed":
+        tickets = tickets.filter(status__in=CLOSED)
+    elif state != "all":
+        tickets = tickets.filter(status__in=Ticket.OPEN_STATUSES)
+    if query:
+        public_text = Exists(
+            Message.objects.filter(
+                ticket=OuterRef("pk"), kind=Message.Kind.REPLY, body__icontains=query
+            )
+        )
+        tickets = tickets.filter(text_condition(query) | Q(public_text))
+    return tickets.order_by("-updated_at", "-pk")
