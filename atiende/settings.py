@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "atiende.reports",
     "atiende.mail",
     "atiende.api",
+    "atiende.webhooks",
 ]
 
 # Atiende's own middleware (synchronous only) comes last. Under ASGI, Django

@@ -31,12 +31,14 @@ def periodic_jobs() -> list[PeriodicJob]:
     from atiende.operations.tasks import refresh_statistics_task
     from atiende.sla.tasks import sweep_sla_task
     from atiende.tickets.tasks import close_resolved_tickets_task
+    from atiende.webhooks.tasks import retry_webhooks_task
 
     return [
         PeriodicJob("database-statistics", refresh_statistics_task, timedelta(hours=1)),
         PeriodicJob("poll-mailboxes", poll_mailboxes_task, poll_interval()),
         PeriodicJob("sla-sweep", sweep_sla_task, timedelta(minutes=1)),
         PeriodicJob("close-resolved-tickets", close_resolved_tickets_task, timedelta(minutes=15)),
+        PeriodicJob("retry-webhooks", retry_webhooks_task, timedelta(minutes=1)),
     ]
 
 

@@ -15,14 +15,19 @@ from atiende.accounts.roles import Role, users_with_role
 from atiende.sla.models import SlaAlert
 from atiende.tickets.models import Ticket
 from atiende.tickets.staff_mail import send_to_staff
+from atiende.webhooks import sending as webhooks
 
 
 def alerts_recorded(alerts: Iterable[tuple[int, str, str, datetime]]) -> None:
     """Queue the escalation mail of a sweep batch as one task (a burst of breaches
     must not mean thousands of queue rows)."""
+    alerts = list(alerts)
     batch = [[ticket_id, target, kind, due.isoformat()] for ticket_id, target, kind, due in alerts]
     if batch:
         send_sla_alerts.enqueue(batch)
+    for ticket_id, target, kind, due in alerts:
+        event = "sla.breached" if kind == SlaAlert.Kind.BREACH else "sla.warning"
+        webhooks.emit(event, ticket_id=ticket_id, target=target, due_at=due.isoformat())
 
 
 @task

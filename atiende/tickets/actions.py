@@ -22,6 +22,7 @@ from atiende.tickets.models import NOTHING_DUE, Message, Tag, Ticket, TicketEven
 from atiende.triage.alerts import high_impact_alert
 from atiende.triage.classify import classification_row, record_correction, triage
 from atiende.triage.models import CaseType
+from atiende.webhooks import sending as webhooks
 
 Status = Ticket.Status
 
@@ -63,6 +64,11 @@ def plan_for(organisation: Organisation | None, service: Service | None) -> Supp
 
 def _event(ticket: Ticket, kind: str, *, actor: User | None, now: datetime, **data: Any) -> None:
     TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, at=now, data=data)
+    webhooks.emit(
+        "ticket.created" if kind == TicketEvent.Kind.CREATED else "ticket.changed",
+        ticket_id=ticket.pk,
+        change={"kind": kind, "actor": str(actor) if actor else None, **data},
+    )
 
 
 def out_of_scope(plan: SupportPlan, case_type: CaseType | None) -> bool:
@@ -284,6 +290,7 @@ def add_message(
     )
     if from_staff and kind == Message.Kind.REPLY:
         transaction.on_commit(lambda: notifications.agent_replied(message.pk))
+    webhooks.emit("message.created", ticket_id=ticket.pk, message_id=message.pk)
     return message
 
 

@@ -14,12 +14,14 @@ def test_every_job_runs_at_start_then_after_its_interval():
         "poll-mailboxes",
         "sla-sweep",
         "close-resolved-tickets",
+        "retry-webhooks",
     }
     last = {job.name: NOW for job in jobs}
     assert due_jobs(jobs, last, now=NOW + timedelta(seconds=59)) == []
     assert [j.name for j in due_jobs(jobs, last, now=NOW + timedelta(minutes=1))] == [
         "poll-mailboxes",
         "sla-sweep",
+        "retry-webhooks",
     ]
 
 
