@@ -135,6 +135,44 @@ def chromium_browser() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """The application (HTTP and websockets) served by uvicorn in a thread; its URL.
+
+    Django's live_server speaks WSGI only; the live chat needs websockets.
+    Static files come from the finders, as in live_server.
+    """
+    import threading
+    import time
+
+    import uvicorn
+    from channels.routing import ProtocolTypeRouter
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.asgi import get_asgi_application
+
+    from atiende.asgi import websocket_application
+
+    app = ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(get_asgi_application()),
+            "websocket": websocket_application(),
+        }
+    )
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
 # --- Email: a real IMAP server (Dovecot) and a real SMTP server (aiosmtpd) ---------
 
 DOVECOT = os.environ.get("ATIENDE_DOVECOT", "/usr/sbin/dovecot")

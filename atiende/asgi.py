@@ -1,4 +1,4 @@
-"""ASGI entry point: uvicorn serves Django (and, later, Channels websockets)."""
+"""ASGI entry point: uvicorn serves Django over HTTP and the live chat over websockets."""
 
 import os
 
@@ -6,4 +6,20 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atiende.settings")
 
-application = get_asgi_application()
+# Django first: the chat's consumers import models.
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from atiende.chat.routing import websocket_urlpatterns  # noqa: E402
+
+
+def websocket_application() -> AllowedHostsOriginValidator:
+    """Websockets only from pages of this site (ALLOWED_HOSTS), with the browser's
+    session: the desk knows which agent is connected."""
+    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+
+
+application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application()})

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "atiende.mail",
     "atiende.api",
     "atiende.webhooks",
+    "atiende.chat",
 ]
 
 # Atiende's own middleware (synchronous only) comes last. Under ASGI, Django

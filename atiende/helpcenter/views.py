@@ -75,6 +75,5 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def sales_chat(request: HttpRequest) -> HttpResponse:
-    # Entry point of the "Chatear con ventas" bubble; the live chat replaces
-    # this page's contact details when the chat issue lands.
+    # "Chatear con ventas": the chat opened on arrival (the bubble is on every page).
     return render(request, "helpcenter/sales_chat.html")

@@ -1,0 +1,66 @@
+"""A visitor and an agent chat in two real browsers, over real websockets."""
+
+import pytest
+
+from atiende.accounts.roles import Role
+from atiende.accounts.tests.factories import PASSWORD, make_staff
+from atiende.chat.models import Conversation
+from atiende.services.models import SupportPlan
+from atiende.sla.models import Calendar
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base_url, email):
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_chats_with_sales_and_gets_a_case_number(
+    asgi_server, chromium_browser, reference_data
+):
+    # Office hours around the clock, so the chat is open whenever the test runs.
+    always = Calendar.objects.create(name="Siempre", always_open=True)
+    SupportPlan.objects.filter(level=1).update(calendar=always)
+    make_staff(Role.AGENT, email="carlos@example.com", full_name="Carlos Ventas")
+
+    visitor_context = chromium_browser.new_context(locale="es-CO")
+    agent_context = chromium_browser.new_context(locale="es-CO")
+    try:
+        visitor = visitor_context.new_page()
+        visitor.goto(asgi_server + "/")
+        visitor.get_by_role("button", name="¿Quieres chatear?").click()
+        visitor.fill("#atiende-chat input[name=name]", "Ana Ruiz")
+        visitor.fill("#atiende-chat input[name=email]", "ana@example.com")
+        visitor.fill("#atiende-chat textarea[name=message]", "¿Tienen hosting para WordPress?")
+        visitor.get_by_role("button", name="Iniciar chat").click()
+        visitor.get_by_text("Un agente le atenderá en un momento").wait_for()
+
+        desk = agent_context.new_page()
+        log_in(desk, asgi_server, "carlos@example.com")
+        desk.goto(asgi_server + "/consola/chat/")
+        desk.get_by_role("button", name="Tomar").click()
+        desk.get_by_text("¿Tienen hosting para WordPress?").wait_for()
+
+        visitor.get_by_text("Carlos Ventas se unió a la conversación").wait_for()
+        desk.fill("#desk-reply", "Sí, desde 5 USD al mes.")
+        desk.get_by_role("button", name="Enviar").click()
+        visitor.get_by_text("Sí, desde 5 USD al mes.").wait_for()
+
+        visitor.fill("#atiende-chat-input", "¡Perfecto, gracias!")
+        visitor.get_by_role("button", name="Enviar").click()
+        desk.get_by_text("¡Perfecto, gracias!").wait_for()
+
+        desk.get_by_role("button", name="Terminar chat").click()
+        conversation = Conversation.objects.get()
+        visitor.get_by_text("La conversación terminó").wait_for()
+        conversation.refresh_from_db()
+        assert conversation.ticket is not None
+        assert conversation.ticket.display_number in visitor.locator("#atiende-chat").inner_text()
+    finally:
+        visitor_context.close()
+        agent_context.close()
