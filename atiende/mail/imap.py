@@ -225,8 +225,8 @@ def watch_mailbox(
 ) -> int:
     """Read new mail the moment the server announces it (IMAP IDLE).
 
-    Polls once, then waits in IDLE; when the server reports a change (or the
-    IDLE is due for renewal) it polls again. Returns the number of polls when
+    Enters IDLE, polls once, then waits; when the server reports a change (or
+    the IDLE is due for renewal) it does the same again. Returns the number of polls when
     ``stop`` is set, or 0 at once if the server does not support IDLE (the
     worker's scheduled polling covers those mailboxes).
     """
@@ -237,12 +237,15 @@ def watch_mailbox(
             return 0
         client.select_folder(mailbox.folder, readonly=True)
         while not stop.is_set():
-            poll_mailbox(mailbox, now=clock())
-            polls += 1
-            # Give the database connection back while waiting, possibly minutes.
-            close_old_connections()
+            # IDLE first, then poll (on a connection of its own): mail arriving
+            # after the poll is announced, mail arriving before it is read by
+            # it; none can slip between the two.
             client.idle()
             try:
+                poll_mailbox(mailbox, now=clock())
+                polls += 1
+                # Give the database connection back while waiting, possibly minutes.
+                close_old_connections()
                 waited = timedelta(0)
                 # Short checks so that ``stop`` is noticed within a second.
                 while not stop.is_set() and waited < renew:
