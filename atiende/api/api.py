@@ -36,7 +36,6 @@ from atiende.tickets.actions import (
     TicketClosed,
     TicketError,
     add_message,
-    open_ticket,
     update_ticket,
 )
 from atiende.tickets.forms import NewTicketForm, staff_queryset
@@ -292,19 +291,8 @@ def create_ticket(request: HttpRequest, payload: schemas.TicketIn) -> Status[dic
         raise form_errors(
             {field: [str(e) for e in errors] for field, errors in form.errors.items()}
         )
-    data = form.cleaned_data
     try:
-        ticket = open_ticket(
-            requester=user,
-            organisation=data["organisation"],
-            service=data["service"],
-            department=data["department"],
-            case_type=data["case_type"],
-            subject=data["subject"],
-            body=data["body"],
-            channel=Ticket.Channel.API,
-            now=timezone.now(),
-        )
+        ticket = form.open_ticket(user, channel=Ticket.Channel.API, now=timezone.now())
     except TicketError as error:
         raise form_errors({"__all__": [str(error)]}) from None
     return Status(201, ticket_out(ticket, staff=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -15,6 +16,9 @@ from atiende.chat.models import ChatMessage, Conversation
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
+# A visitor may send this many messages per window; more are refused, not stored.
+BURST = 10
+BURST_SECONDS = 10.0
 
 
 def _history(conversation: Conversation) -> list[dict[str, Any]]:
@@ -28,6 +32,13 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     """``/ws/chat/<token>/``: whoever holds the conversation's token."""
 
     conversation: Conversation
+    sent: list[float]
+
+    def _flooding(self) -> bool:
+        now = time.monotonic()
+        self.sent = [t for t in getattr(self, "sent", []) if now - t < BURST_SECONDS]
+        self.sent.append(now)
+        return len(self.sent) > BURST
 
     async def connect(self) -> None:
         token = self.scope["url_route"]["kwargs"]["token"]
@@ -54,6 +65,12 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         kind = content.get("type")
         try:
             if kind == "message":
+                if self._flooding():
+                    language = self.conversation.language
+                    with translation.override(language):
+                        detail = _("Too many messages at once; wait a moment.")
+                    await self.send_json({"type": "error", "detail": detail})
+                    return
                 await database_sync_to_async(chat.post)(
                     self.conversation,
                     sender=ChatMessage.Sender.VISITOR,

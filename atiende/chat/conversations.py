@@ -273,18 +273,7 @@ def accept(conversation: Conversation, *, agent: User, now: datetime) -> Convers
     conversation.save(update_fields=["status", "agent", "accepted_at"])
     with translation.override(conversation.language):
         text = _("%(name)s has joined the conversation.") % {"name": agent.full_name or agent}
-    message = ChatMessage.objects.create(
-        conversation=conversation, sender=ChatMessage.Sender.SYSTEM, body=text, created_at=now
-    )
-    _tell(
-        conversation.group,
-        {"type": "chat.message", "conversation": conversation.pk, "message": message_data(message)},
-    )
-    _tell(
-        conversation.group,
-        {"type": "chat.status", "conversation": conversation.pk, "status": conversation.status},
-    )
-    _tell_desk()
+    _status_changed(conversation, text, by=None, now=now)
     return conversation
 
 
@@ -302,6 +291,14 @@ def end(conversation: Conversation, *, by: User | None, now: datetime) -> Conver
         text = _("The conversation has ended. Its case number is %(number)s.") % {
             "number": conversation.ticket.display_number
         }
+    _status_changed(conversation, text, by=by, now=now)
+    return conversation
+
+
+def _status_changed(
+    conversation: Conversation, text: str, *, by: User | None, now: datetime
+) -> None:
+    """Say what happened in the conversation, and tell everyone its new status."""
     message = ChatMessage.objects.create(
         conversation=conversation,
         sender=ChatMessage.Sender.SYSTEM,
@@ -318,7 +315,6 @@ def end(conversation: Conversation, *, by: User | None, now: datetime) -> Conver
         {"type": "chat.status", "conversation": conversation.pk, "status": conversation.status},
     )
     _tell_desk()
-    return conversation
 
 
 def transcript(conversation: Conversation) -> str:

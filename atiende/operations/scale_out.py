@@ -15,7 +15,9 @@ interchangeable:
    is claimed by one worker);
 5. an agent on server 2 is warned that an agent on server 1 is writing a reply
    (presence in the shared Redis cache);
-6. with server 1 and worker 1 stopped, server 2 and worker 2 carry on: a new
+6. a visitor chatting through server 1 reads, live, what an agent on server 2
+   answers (the Redis channel layer);
+7. with server 1 and worker 1 stopped, server 2 and worker 2 carry on: a new
    case opens and its email goes out.
 
 Outgoing mail goes to an SMTP server started here (aiosmtpd, from the test
@@ -27,8 +29,10 @@ Framework-free on purpose: this process only starts others and talks HTTP.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -51,6 +55,11 @@ CUSTOMER = "luna@tiendaluna.example"
 AGENTS = ("agente1@atiende.example", "agente2@atiende.example")
 AGENT_NAMES = {"agente1@atiende.example": "Camilo Herrera"}
 CASE_NUMBER = re.compile(r"\b(\d{4}-\d{4})\b")
+OPEN_OFFICE_HOURS = (
+    "from atiende.services.models import SupportPlan; from atiende.sla.models import Calendar; "
+    "SupportPlan.objects.filter(level=1).update("
+    "calendar=Calendar.objects.get_or_create(name='24/7 (scale-out demo)', always_open=True)[0])"
+)
 
 
 def free_port() -> int:
@@ -184,7 +193,12 @@ def running_cluster(
     log = data_dir / "processes.log"
     try:
         recreate_database(postgres_server, database)
-        for command in (("demo", "--no-serve"), ("collectstatic", "--noinput", "-v", "0")):
+        for command in (
+            ("demo", "--no-serve"),
+            # Office hours round the clock, so the chat check runs at any hour.
+            ("shell", "-c", OPEN_OFFICE_HOURS),
+            ("collectstatic", "--noinput", "-v", "0"),
+        ):
             if _atiende(env, *command, log=log).wait() != 0:
                 raise RuntimeError(f"atiende {command[0]} failed:\n{log.read_text()[-3000:]}")
         for name in ("web-1", "web-2"):
@@ -334,6 +348,13 @@ def run_checks(cluster: Cluster) -> list[Check]:
         f"web-2 shows: {' '.join(warning.split())[:160] or '(nothing)'}",
     )
 
+    heard = asyncio.run(chat_across_servers(cluster, agents[AGENTS[1]]))
+    check(
+        "A visitor on web-1 and an agent on web-2 chat live",
+        heard == "Hola, soy Daniela. ¿En qué le ayudo?",
+        f"the visitor read: {heard or '(nothing)'}",
+    )
+
     cluster.stop("web-1")
     cluster.stop("worker-1")
     second = open_case(customer, cluster, "web-2", "No puedo entrar al correo")
@@ -344,6 +365,59 @@ def run_checks(cluster: Cluster) -> list[Check]:
         f"case {second} opened on web-2; {len(sent)} confirmation(s) sent",
     )
     return checks
+
+
+async def chat_across_servers(cluster: Cluster, agent: Visitor) -> str:
+    """A visitor's websocket on web-1, the agent's desk on web-2; what the visitor reads.
+
+    Each server has its own consumers; only the shared Redis channel layer
+    carries the agent's words from web-2 to the visitor's socket on web-1.
+    """
+    import websockets
+
+    visitor = Visitor()
+    _, _, page = visitor.get(cluster.url("web-1", "/chatear-con-ventas/"))
+    csrf = re.search(r'data-csrf="([^"]+)"', page)
+    request = urllib.request.Request(  # noqa: S310 - our own http:// URL
+        cluster.url("web-1", "/chat/iniciar/"),
+        data=urllib.parse.urlencode(
+            {"kind": "sales", "name": "Ana", "email": "ana@example.com", "message": "Hola"}
+        ).encode(),
+        headers={"X-CSRFToken": csrf.group(1) if csrf else ""},
+    )
+    with visitor._opener.open(request, timeout=30) as response:
+        token = json.loads(response.read())["token"]
+    session = next(c.value for c in agent.cookies if c.name == "sessionid")
+
+    def socket(server: str, path: str, **headers: str):  # type: ignore[no-untyped-def]
+        port = cluster.web_ports[server]
+        return websockets.connect(
+            f"ws://127.0.0.1:{port}{path}",
+            origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+            additional_headers=headers,
+            open_timeout=20,
+        )
+
+    async def next_of(ws, kind: str, sender: str = "") -> dict:  # type: ignore[no-untyped-def]
+        while True:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 20))
+            if message["type"] == kind and (not sender or message["message"]["sender"] == sender):
+                return message
+
+    async with (
+        socket("web-1", f"/ws/chat/{token}/") as visitor_ws,
+        socket("web-2", "/ws/chat/consola/", Cookie=f"sessionid={session}") as desk,
+    ):
+        await next_of(visitor_ws, "history")
+        conversation = (await next_of(desk, "desk"))["conversations"][0]["id"]
+        await desk.send(json.dumps({"type": "accept", "conversation": conversation}))
+        await next_of(desk, "conversation")
+        words = "Hola, soy Daniela. ¿En qué le ayudo?"
+        await desk.send(
+            json.dumps({"type": "message", "conversation": conversation, "body": words})
+        )
+        heard = await next_of(visitor_ws, "message", sender="agent")
+        return str(heard["message"]["body"])
 
 
 def report(checks: list[Check]) -> str:

@@ -18,7 +18,6 @@ from atiende.services.queries import services_for_contact
 from atiende.tickets.actions import (
     TicketError,
     add_message,
-    open_ticket,
     reopen_by_customer,
     resolve_by_customer,
 )
@@ -54,16 +53,8 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
         )
         return redirect("clientarea:dashboard")
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        ticket = open_ticket(
-            requester=request.user,  # type: ignore[arg-type]
-            organisation=data["organisation"],
-            service=data["service"],
-            department=data["department"],
-            case_type=data["case_type"],
-            subject=data["subject"],
-            body=data["body"],
-            uploads=data["attachments"],
+        ticket = form.open_ticket(
+            request.user,  # type: ignore[arg-type]
             channel=Ticket.Channel.PORTAL,
             now=timezone.now(),
         )

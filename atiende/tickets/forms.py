@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -9,6 +11,7 @@ from atiende.accounts.models import Department, Organisation, User
 from atiende.accounts.roles import Role, users_with_role
 from atiende.file_types import RefusedFile
 from atiende.services.models import Impact, Service
+from atiende.tickets.actions import open_ticket
 from atiende.tickets.attachments import CheckedUpload, check_upload
 from atiende.tickets.models import CannedReply, Ticket
 from atiende.triage.models import CaseType
@@ -100,6 +103,22 @@ class NewTicketForm(forms.Form):
         ):
             self.add_error("service", _("That service belongs to another of your organisations."))
         return data
+
+    def open_ticket(self, requester: User, *, channel: str, now: datetime) -> Ticket:
+        """Open the case this valid form describes (client area and API)."""
+        data = self.cleaned_data
+        return open_ticket(
+            requester=requester,
+            organisation=data["organisation"],
+            service=data["service"],
+            department=data["department"],
+            case_type=data["case_type"],
+            subject=data["subject"],
+            body=data["body"],
+            uploads=data.get("attachments") or (),
+            channel=channel,
+            now=now,
+        )
 
 
 class ReplyForm(forms.Form):

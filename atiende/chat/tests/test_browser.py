@@ -3,20 +3,13 @@
 import pytest
 
 from atiende.accounts.roles import Role
-from atiende.accounts.tests.factories import PASSWORD, make_staff
+from atiende.accounts.tests.factories import make_staff
 from atiende.chat.models import Conversation
 from atiende.services.models import SupportPlan
 from atiende.sla.models import Calendar
+from atiende.tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base_url, email):
-    page.goto(base_url + "/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 
 from atiende.asgi import application
 from atiende.chat import conversations as chat
+from atiende.chat.consumers import BURST
 from atiende.chat.models import Conversation
 from atiende.tickets.tests.factories import NOW, make_agent
 from conftest import require
@@ -201,3 +202,24 @@ def test_an_agent_cannot_write_in_a_conversation_of_another_agent(reference_data
     answer = run_async(scenario())
     assert answer["detail"] == "Esa conversación no existe o no es suya."
     assert not Conversation.objects.get().messages.filter(body="x").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_flooding_the_chat_is_slowed_down(reference_data, run_async):
+    conversation = chat.start(
+        "sales", name="Ana", email="ana@ejemplo.co", body="Hola", user=None, now=NOW
+    )
+
+    async def scenario() -> dict[str, Any]:
+        visitor = socket_for(f"/ws/chat/{conversation.token}/")
+        assert (await visitor.connect())[0]
+        await receive_until(visitor, "history")
+        for number in range(BURST + 1):
+            await visitor.send_json_to({"type": "message", "body": f"mensaje {number}"})
+        refused = await receive_until(visitor, "error")
+        await visitor.disconnect()
+        return refused
+
+    refused = run_async(scenario())
+    assert refused["detail"] == "Demasiados mensajes seguidos; espere un momento."
+    assert conversation.messages.filter(sender="visitor").count() == 1 + BURST

@@ -32,6 +32,7 @@ def test_two_app_servers_and_two_workers_share_the_work(tmp_path):
         "A case opened on web-1 is in the queue on web-2",
         "Its confirmation is emailed once, by one of two workers",
         "An agent on web-2 sees that one on web-1 is replying",
+        "A visitor on web-1 and an agent on web-2 chat live",
         "With web-1 and worker-1 stopped, web-2 and worker-2 carry on",
     ]
     assert all(c.ok for c in checks), report(checks)

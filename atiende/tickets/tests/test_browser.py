@@ -4,24 +4,16 @@ import pytest
 
 from atiende.accounts.roles import Role
 from atiende.accounts.tests.factories import (
-    PASSWORD,
     make_contact,
     make_organisation,
     make_service,
     make_staff,
 )
+from atiende.tests.browser import log_in
 from atiende.tickets.models import Ticket
 from atiende.tickets.tests.factories import PNG
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base_url, email):
-    page.goto(base_url + "/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -25,19 +25,9 @@
   }
 
   function add(message) {
-    var item = document.createElement("li");
-    item.className = "chat-message chat-" + message.sender;
-    if (message.sender !== "system") {
-      var who = document.createElement("strong");
-      who.textContent = message.sender === "visitor" ? strings.visitor : (message.author || strings.agent);
-      item.appendChild(who);
-      item.appendChild(document.createTextNode(" "));
-    }
-    var body = document.createElement("span");
-    body.textContent = message.body;
-    item.appendChild(body);
-    messages.appendChild(item);
-    messages.scrollTop = messages.scrollHeight;
+    window.AtiendeChat.show(messages, message, function (m) {
+      return m.sender === "visitor" ? strings.visitor : (m.author || strings.agent);
+    });
   }
 
   function renderList(conversations) {

@@ -30,19 +30,9 @@
   }
 
   function add(message) {
-    var item = document.createElement("li");
-    item.className = "chat-message chat-" + message.sender;
-    if (message.sender !== "system") {
-      var who = document.createElement("strong");
-      who.textContent = message.sender === "visitor" ? strings.you : (message.author || strings.agent);
-      item.appendChild(who);
-      item.appendChild(document.createTextNode(" "));
-    }
-    var body = document.createElement("span");
-    body.textContent = message.body;  // text, never HTML
-    item.appendChild(body);
-    list.appendChild(item);
-    list.scrollTop = list.scrollHeight;
+    window.AtiendeChat.show(list, message, function (m) {
+      return m.sender === "visitor" ? strings.you : (m.author || strings.agent);
+    });
   }
 
   function ended() {
