@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, F
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
 
+from atiende.chat.models import Conversation
 from atiende.kb.deflection import Deflection, deflection
 from atiende.sla.models import SlaAlert
 from atiende.tickets.models import Ticket
@@ -22,6 +23,15 @@ class Overview:
     first_responses_met: int
     first_responses_answered: int
     deflection: Deflection
+    chat: ChatFigures
+
+
+@dataclass(frozen=True)
+class ChatFigures:
+    started_by_kind: dict[str, int]
+    answered: int
+    unanswered: int  # ended or still waiting without an agent
+    average_wait: timedelta | None  # from the first message to an agent taking it
 
 
 def overview(*, since: datetime, until: datetime) -> Overview:
@@ -47,4 +57,23 @@ def overview(*, since: datetime, until: datetime) -> Overview:
         first_responses_met=met.count(),
         first_responses_answered=answered.count(),
         deflection=deflection(since=since, until=until),
+        chat=chat_figures(since=since, until=until),
+    )
+
+
+def chat_figures(*, since: datetime, until: datetime) -> ChatFigures:
+    started = Conversation.objects.filter(started_at__gte=since, started_at__lt=until)
+    by_kind = dict(started.values_list("kind").annotate(n=Count("pk")).order_by())
+    answered = started.filter(accepted_at__isnull=False)
+    wait = answered.aggregate(
+        wait=Avg(
+            ExpressionWrapper(F("accepted_at") - F("started_at"), output_field=DurationField())
+        )
+    )["wait"]
+    answered_count = answered.count()
+    return ChatFigures(
+        started_by_kind=by_kind,
+        answered=answered_count,
+        unanswered=sum(by_kind.values()) - answered_count,
+        average_wait=wait,
     )

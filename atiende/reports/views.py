@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from atiende.chat.models import Conversation
 from atiende.reports.queries import overview
 from atiende.services.models import Impact
 from atiende.sla.models import SlaAlert
@@ -34,6 +35,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "channels": [(c.label, data.opened_by_channel.get(c.value, 0)) for c in Ticket.Channel],
             "breaches": [
                 (t.label, data.breaches_by_target.get(t.value, 0)) for t in SlaAlert.Target
+            ],
+            "chats": [
+                (k.label, data.chat.started_by_kind.get(k.value, 0)) for k in Conversation.Kind
             ],
         },
     )

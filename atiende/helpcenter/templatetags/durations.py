@@ -29,3 +29,14 @@ def timedelta_as_duration(value: timedelta | None) -> str:
         return ""
     minutes = int(abs(value).total_seconds() // 60)
     return minutes_as_duration(minutes)
+
+
+@register.filter
+def wait_duration(value: timedelta | None) -> str:
+    """A short wait: "40 seconds" under a minute, else as timedelta_as_duration."""
+    if value is None:
+        return ""
+    seconds = int(abs(value).total_seconds())
+    if seconds < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    return timedelta_as_duration(value)

@@ -35,3 +35,24 @@ def test_reports_cost_the_same_queries_whatever_the_number_of_cases(
         make_ticket(now=timezone.now())
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/consola/informes/")
+
+
+def test_chat_figures_count_conversations_and_the_wait_for_an_agent(client):
+    from datetime import timedelta
+
+    from atiende.chat import conversations as chat
+    from atiende.services.models import SupportPlan
+    from atiende.sla.models import Calendar
+
+    always = Calendar.objects.create(name="Siempre", always_open=True)
+    SupportPlan.objects.filter(level=1).update(calendar=always)
+    now = timezone.now() - timedelta(hours=1)
+    taken = chat.start("sales", name="Ana", email="a@e.co", body="Hola", user=None, now=now)
+    chat.start("sales", name="Bea", email="b@e.co", body="Hola", user=None, now=now)
+    chat.accept(taken, agent=make_agent(), now=now + timedelta(seconds=40))
+    client.force_login(make_staff(Role.SUPERVISOR))
+    response = client.get("/consola/informes/?dias=7")
+    assert dict(response.context["chats"])["Ventas"] == 2
+    page = response.content.decode()
+    assert "Tomadas por un agente: 1 · sin tomar: 1" in page
+    assert "40 segundos" in page
