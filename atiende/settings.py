@@ -324,6 +324,14 @@ CSRF_COOKIE_HTTPONLY = True
 ATIENDE_COMPANY_NAME = env_str("ATIENDE_COMPANY_NAME", "CeHis Experiencia Digital")
 ATIENDE_PAGE_SIZE = env_int("ATIENDE_PAGE_SIZE", 25, minimum=1)
 # Requests each API user (or anonymous address) may make: "600/m", "10000/h".
+# Other sites that may embed the chat bubble (chat/embed.js), as origins:
+# "https://www.example.com,https://tienda.example.com".
+ATIENDE_CHAT_ORIGINS = env_list("ATIENDE_CHAT_ORIGINS", [])
+for _origin in ATIENDE_CHAT_ORIGINS:
+    if not re.fullmatch(r"https?://[^/\s]+", _origin):
+        raise ImproperlyConfiguredValue(
+            f"ATIENDE_CHAT_ORIGINS takes origins like https://www.example.com, not {_origin!r}"
+        )
 ATIENDE_API_RATE = env_str("ATIENDE_API_RATE", "600/m")
 if not re.fullmatch(r"[1-9]\d*/(s|m|h|d)", ATIENDE_API_RATE):
     raise ImproperlyConfiguredValue(

@@ -6,4 +6,5 @@ app_name = "chat"
 
 urlpatterns = [
     path("iniciar/", views.start, name="start"),
+    path("widget/", views.widget, name="widget"),
 ]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from atiende.accounts.models import User
 from atiende.chat import conversations as chat
@@ -39,10 +43,85 @@ def _too_many(request: HttpRequest) -> bool:
     return count > STARTS_PER_WINDOW
 
 
+def _embedding_origin(request: HttpRequest) -> str:
+    """The other site the request comes from, if it may embed the bubble; else ""."""
+    origin = request.headers.get("Origin", "")
+    return origin if origin in settings.ATIENDE_CHAT_ORIGINS else ""
+
+
+def _for_embedding(response: JsonResponse, origin: str) -> JsonResponse:
+    response["Vary"] = "Origin"
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+    return response
+
+
+def widget_strings() -> dict[str, str]:
+    return {
+        "you": _("You"),
+        "agent": _("Agent"),
+        "waiting": _("Thank you! An agent will be with you in a moment."),
+        "reconnecting": _("Connection lost; reconnecting…"),
+        "starting": _("Connecting you with an agent…"),
+        "failed": _("The chat could not start. Please try again."),
+        "opens": _("Opens:"),
+        "open_ticket": _("Open a ticket"),
+        # The form, for the bubble built by embed.js on other sites.
+        "toggle": _("Do you want to chat?"),
+        "intro": _("Hi 👋, if you need a sales agent, do not hesitate to chat with us."),
+        "name": _("Your name"),
+        "email": _("Your email"),
+        "message": _("How can we help?"),
+        "start": _("Start chat"),
+        "your_message": _("Your message"),
+        "send": _("Send"),
+        "end": _("End chat"),
+        "label": _("Live chat"),
+    }
+
+
+@require_GET
+def widget(request: HttpRequest) -> JsonResponse:
+    """What embed.js needs on another site: its texts (in the visitor's language) and URLs."""
+    origin = _embedding_origin(request)
+    base = request.build_absolute_uri("/").rstrip("/")
+    socket = ("wss://" if request.is_secure() else "ws://") + request.get_host()
+    return _for_embedding(
+        JsonResponse(
+            {
+                "start_url": base + reverse("chat:start"),
+                "socket_base": socket,
+                "strings": widget_strings(),
+            }
+        ),
+        origin,
+    )
+
+
+@csrf_exempt
 @require_POST
 def start(request: HttpRequest) -> JsonResponse:
-    """Start a conversation; outside chat hours, sales messages become a case instead."""
-    user: User | None = request.user if request.user.is_authenticated else None  # type: ignore[assignment]
+    """Start a conversation; outside chat hours, sales messages become a case instead.
+
+    From this site's pages the CSRF token is required, as for any form. From a
+    site allowed to embed the bubble there is no token to send: the request
+    is taken as an anonymous visitor's (no session is used), so another site
+    can never act as a logged-in customer.
+    """
+    origin = _embedding_origin(request)
+    if not origin:
+        # Checked against the undecorated view (the decorated one is exempt).
+        rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
+            request, _start, (), {}
+        )
+        if rejected is not None:
+            return JsonResponse({"error": _("Reload the page and try again.")}, status=403)
+    return _for_embedding(_start(request, embedded=bool(origin)), origin)
+
+
+def _start(request: HttpRequest, *, embedded: bool) -> JsonResponse:
+    logged_in = request.user.is_authenticated and not embedded
+    user: User | None = request.user if logged_in else None  # type: ignore[assignment]
     kind = request.POST.get("kind", Conversation.Kind.SALES)
     name = request.POST.get("name", "").strip()
     email = request.POST.get("email", "").strip()
@@ -100,9 +179,7 @@ def _closed(
             "We received your message as case %(number)s and will write to %(email)s."
         ) % {"number": ticket.display_number, "email": requester.email}
     elif kind == Conversation.Kind.SUPPORT:
-        from django.urls import reverse
-
-        answer["ticket_url"] = reverse("clientarea:new_ticket")
+        answer["ticket_url"] = request.build_absolute_uri(reverse("clientarea:new_ticket"))
     return JsonResponse(answer, status=200)
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import template
 from django.middleware.csrf import get_token
-from django.utils.translation import gettext as _
 
 from atiende.accounts.roles import is_staff_member
+from atiende.chat.views import widget_strings
 
 register = template.Library()
 
@@ -29,14 +29,5 @@ def chat_widget(context: template.Context, open_now: bool = False) -> dict[str, 
         "open_now": open_now,
         "csrf": get_token(request),
         "logged_in": user.is_authenticated,
-        "strings": {
-            "you": _("You"),
-            "agent": _("Agent"),
-            "waiting": _("Thank you! An agent will be with you in a moment."),
-            "reconnecting": _("Connection lost; reconnecting…"),
-            "starting": _("Connecting you with an agent…"),
-            "failed": _("The chat could not start. Please try again."),
-            "opens": _("Opens:"),
-            "open_ticket": _("Open a ticket"),
-        },
+        "strings": widget_strings(),
     }

@@ -1,8 +1,10 @@
 /* Atiende live chat: the visitor's bubble. No dependencies; strings come from the page.
  *
- * The page renders <div id="atiende-chat" data-start-url=... data-csrf=...> with the
- * translated strings in a JSON script (#atiende-chat-strings). The conversation's key
- * is kept in sessionStorage, so moving between pages continues the same chat.
+ * On Atiende's own pages the server renders <aside id="atiende-chat" data-start-url=...
+ * data-csrf=...> with the translated strings in a JSON script (#atiende-chat-strings);
+ * on other sites embed.js builds the same elements (with data-socket-base, no CSRF).
+ * The conversation's key is kept in sessionStorage, so moving between pages continues
+ * the same chat.
  */
 (function () {
   "use strict";
@@ -44,8 +46,9 @@
   }
 
   function connect(token) {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root.dataset.socketPath + token + "/");
+    var base = root.dataset.socketBase ||
+      ((location.protocol === "https:" ? "wss://" : "ws://") + location.host);
+    socket = new WebSocket(base + root.dataset.socketPath + token + "/");
     show(form, false);
     show(talk, true);
     socket.onopen = function () { retries = 0; say(""); };
@@ -89,7 +92,8 @@
     fetch(root.dataset.startUrl, {
       method: "POST",
       body: data,
-      headers: { "X-CSRFToken": root.dataset.csrf },
+      // Embedded on another site there is no token: a simple cross-origin POST.
+      headers: root.dataset.csrf ? { "X-CSRFToken": root.dataset.csrf } : {},
       credentials: "same-origin",
     }).then(function (response) {
       return response.json();
