@@ -46,6 +46,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -348,7 +349,9 @@ def run_checks(cluster: Cluster) -> list[Check]:
         f"web-2 shows: {' '.join(warning.split())[:160] or '(nothing)'}",
     )
 
-    heard = asyncio.run(chat_across_servers(cluster, agents[AGENTS[1]]))
+    # A loop of its own in a thread of its own: the caller may be running one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        heard = pool.submit(asyncio.run, chat_across_servers(cluster, agents[AGENTS[1]])).result()
     check(
         "A visitor on web-1 and an agent on web-2 chat live",
         heard == "Hola, soy Daniela. ¿En qué le ayudo?",
