@@ -77,8 +77,12 @@
       var strings = element("script", { type: "application/json", id: "atiende-chat-strings" });
       strings.textContent = JSON.stringify(s);
       document.body.appendChild(strings);
+      // Shown once widget.js has wired it: a click before that would do nothing.
+      root.hidden = true;
       document.body.appendChild(root);
       document.head.appendChild(element("link", { rel: "stylesheet", href: assets + "chat.css" }));
-      load(assets + "messages.js", function () { load(assets + "widget.js"); });
+      load(assets + "messages.js", function () {
+        load(assets + "widget.js", function () { root.hidden = false; });
+      });
     });
 })();
