@@ -12,32 +12,47 @@ from atiende.tests.browser import log_in
 pytestmark = pytest.mark.browser
 
 
+def open_office_with_a_seller() -> None:
+    """Office hours around the clock (the chat is open whenever the test runs), one agent."""
+    always = Calendar.objects.create(name="Siempre", always_open=True)
+    SupportPlan.objects.filter(level=1).update(calendar=always)
+    make_staff(Role.AGENT, email="carlos@example.com", full_name="Carlos Ventas")
+
+
+def start_chat(visitor, message: str) -> None:  # type: ignore[no-untyped-def]
+    """Ana opens the bubble on the page ``visitor`` shows and starts a chat."""
+    visitor.get_by_role("button", name="¿Quieres chatear?").click()
+    visitor.fill("#atiende-chat input[name=name]", "Ana Ruiz")
+    visitor.fill("#atiende-chat input[name=email]", "ana@example.com")
+    visitor.fill("#atiende-chat textarea[name=message]", message)
+    visitor.get_by_role("button", name="Iniciar chat").click()
+    visitor.get_by_text("Un agente le atenderá en un momento").wait_for()
+
+
+def take_the_chat(desk, atiende: str, message: str):  # type: ignore[no-untyped-def]
+    """Carlos logs in, opens the chat desk and takes the waiting conversation."""
+    log_in(desk, atiende, "carlos@example.com")
+    desk.goto(atiende + "/consola/chat/")
+    desk.get_by_role("button", name="Tomar").click()
+    desk.get_by_text(message).wait_for()
+    return desk
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_visitor_chats_with_sales_and_gets_a_case_number(
     asgi_server, chromium_browser, reference_data
 ):
-    # Office hours around the clock, so the chat is open whenever the test runs.
-    always = Calendar.objects.create(name="Siempre", always_open=True)
-    SupportPlan.objects.filter(level=1).update(calendar=always)
-    make_staff(Role.AGENT, email="carlos@example.com", full_name="Carlos Ventas")
+    open_office_with_a_seller()
 
     visitor_context = chromium_browser.new_context(locale="es-CO")
     agent_context = chromium_browser.new_context(locale="es-CO")
     try:
         visitor = visitor_context.new_page()
         visitor.goto(asgi_server + "/")
-        visitor.get_by_role("button", name="¿Quieres chatear?").click()
-        visitor.fill("#atiende-chat input[name=name]", "Ana Ruiz")
-        visitor.fill("#atiende-chat input[name=email]", "ana@example.com")
-        visitor.fill("#atiende-chat textarea[name=message]", "¿Tienen hosting para WordPress?")
-        visitor.get_by_role("button", name="Iniciar chat").click()
-        visitor.get_by_text("Un agente le atenderá en un momento").wait_for()
-
-        desk = agent_context.new_page()
-        log_in(desk, asgi_server, "carlos@example.com")
-        desk.goto(asgi_server + "/consola/chat/")
-        desk.get_by_role("button", name="Tomar").click()
-        desk.get_by_text("¿Tienen hosting para WordPress?").wait_for()
+        start_chat(visitor, "¿Tienen hosting para WordPress?")
+        desk = take_the_chat(
+            agent_context.new_page(), asgi_server, "¿Tienen hosting para WordPress?"
+        )
 
         visitor.get_by_text("Carlos Ventas se unió a la conversación").wait_for()
         desk.fill("#desk-reply", "Sí, desde 5 USD al mes.")

@@ -10,12 +10,11 @@ from functools import partial
 import pytest
 from django.test import Client
 
-from atiende.accounts.roles import Role
-from atiende.accounts.tests.factories import make_contact, make_staff
+from atiende.accounts.tests.factories import make_contact
 from atiende.chat.models import Conversation
+from atiende.chat.tests.test_browser import open_office_with_a_seller, start_chat, take_the_chat
 from atiende.services.models import SupportPlan
 from atiende.sla.models import Calendar
-from atiende.tests.browser import log_in
 
 SHOP = "https://tienda.example.com"
 START = {"kind": "sales", "name": "Ana", "email": "ana@example.com", "message": "Hola"}
@@ -94,9 +93,7 @@ def test_a_visitor_on_another_site_chats_with_an_agent(
 ):
     settings.ATIENDE_CHAT_ORIGINS = [shop_site]
     atiende = request.getfixturevalue("asgi_server")  # built with the origin allowed
-    always = Calendar.objects.create(name="Siempre", always_open=True)
-    SupportPlan.objects.filter(level=1).update(calendar=always)
-    make_staff(Role.AGENT, email="carlos@example.com", full_name="Carlos Ventas")
+    open_office_with_a_seller()
     (tmp_path / "index.html").write_text(
         "<!doctype html><html lang=es><head><meta charset=utf-8><title>Tienda</title></head>"
         "<body><h1>Tienda Luna</h1>"
@@ -109,18 +106,8 @@ def test_a_visitor_on_another_site_chats_with_an_agent(
     try:
         visitor = visitor_context.new_page()
         visitor.goto(shop_site + "/index.html")
-        visitor.get_by_role("button", name="¿Quieres chatear?").click()
-        visitor.fill("#atiende-chat input[name=name]", "Ana Ruiz")
-        visitor.fill("#atiende-chat input[name=email]", "ana@example.com")
-        visitor.fill("#atiende-chat textarea[name=message]", "Vengo de la tienda")
-        visitor.get_by_role("button", name="Iniciar chat").click()
-        visitor.get_by_text("Un agente le atenderá en un momento").wait_for()
-
-        desk = agent_context.new_page()
-        log_in(desk, atiende, "carlos@example.com")
-        desk.goto(atiende + "/consola/chat/")
-        desk.get_by_role("button", name="Tomar").click()
-        desk.get_by_text("Vengo de la tienda").wait_for()
+        start_chat(visitor, "Vengo de la tienda")
+        desk = take_the_chat(agent_context.new_page(), atiende, "Vengo de la tienda")
         desk.fill("#desk-reply", "Bienvenida, Ana.")
         desk.get_by_role("button", name="Enviar").click()
         visitor.get_by_text("Bienvenida, Ana.").wait_for()
