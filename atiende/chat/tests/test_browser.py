@@ -72,3 +72,30 @@ def test_a_visitor_chats_with_sales_and_gets_a_case_number(
     finally:
         visitor_context.close()
         agent_context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_customer_whose_plan_has_chat_starts_support_chat_from_the_client_area(
+    asgi_server, chromium_browser, reference_data
+):
+    from atiende.accounts.tests.factories import make_contact, make_organisation, make_service
+
+    always = Calendar.objects.create(name="Siempre", always_open=True)
+    SupportPlan.objects.update(calendar=always)
+    organisation = make_organisation("Tienda Luna")
+    make_service(organisation, level=2)
+    make_contact(organisation, email="luna@example.com", full_name="Luna Castaño")
+    context = chromium_browser.new_context(locale="es-CO")
+    try:
+        page = context.new_page()
+        log_in(page, asgi_server, "luna@example.com")
+        page.goto(asgi_server + "/clientes/")
+        page.get_by_role("button", name="Chatear ahora").first.click()
+        assert page.locator("#atiende-chat select[name=kind]").input_value() == "support"
+        page.fill("#atiende-chat textarea[name=message]", "El correo no envía")
+        page.get_by_role("button", name="Iniciar chat").click()
+        page.get_by_text("Un agente le atenderá en un momento").wait_for()
+        conversation = Conversation.objects.get()
+        assert conversation.kind == "support" and conversation.organisation == organisation
+    finally:
+        context.close()

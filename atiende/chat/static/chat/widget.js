@@ -130,6 +130,18 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
   });
 
+  // "Chat now" buttons elsewhere on the page open the bubble on that kind of chat.
+  document.querySelectorAll("[data-atiende-chat]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      show(panel, true);
+      toggle.setAttribute("aria-expanded", "true");
+      var kind = form.querySelector("[name=kind]");
+      if (kind && kind.tagName === "SELECT") kind.value = button.dataset.atiendeChat;
+      var first = form.querySelector("textarea, input:not([type=hidden])");
+      if (first && !form.hidden) first.focus();
+    });
+  });
+
   var token = sessionStorage.getItem(KEY);
   if (token) { show(panel, true); connect(token); }
   else if (root.dataset.open === "1") { show(panel, true); }
