@@ -28,6 +28,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,14 @@ class Availability:
     reason: str  # why not, for the person asking
 
 
+class ChatClosed(ChatError):
+    """Chat is not open to this person now; ``availability`` says why and until when."""
+
+    def __init__(self, availability: Availability) -> None:
+        super().__init__(availability.reason)
+        self.availability = availability
+
+
 def _office_calendar(now: datetime):  # type: ignore[no-untyped-def]
     """Office hours: the calendar of the plan every service includes (Level 1)."""
     plan = SupportPlan.objects.select_related("calendar").order_by("level").first()
@@ -81,9 +90,13 @@ def availability(kind: str, user: User | None, *, now: datetime) -> Availability
         )
     if user is None or not user.is_authenticated:
         return Availability(False, None, _("Log in to your client area to chat with support."))
+    return _support_availability(_services_of(user), now=now)
+
+
+def _support_availability(services: list[Service], *, now: datetime) -> Availability:
     included = False
     opens: list[datetime] = []
-    for service in _services_of(user):
+    for service in services:
         for channel in channel_availability(service.plan, now=now):
             if channel.channel != "chat" or not channel.included:
                 continue
@@ -182,18 +195,23 @@ def start(
     page_url: str = "",
     language: str = "es",
 ) -> Conversation:
-    """Open a conversation with the visitor's first message; it waits for an agent."""
+    """Open a conversation with the visitor's first message; it waits for an agent.
+
+    Raises ChatClosed when chat is not open to them now, ChatError for a bad message.
+    """
+    logged_in = user is not None and user.is_authenticated
+    organisation = None
+    if kind == Conversation.Kind.SUPPORT and user is not None and logged_in:
+        services = _services_of(user)
+        state = _support_availability(services, now=now)
+        organisation = services[0].organisation if services else None
+    else:
+        state = availability(kind, user, now=now)
+    if not state.open:
+        raise ChatClosed(state)
     if kind not in Conversation.Kind.values:
         raise ChatError(_("Unknown kind of chat."))
     body = _clean(body)
-    state = availability(kind, user, now=now)
-    if not state.open:
-        raise ChatError(state.reason)
-    organisation = None
-    if kind == Conversation.Kind.SUPPORT and user is not None:
-        services = _services_of(user)
-        organisation = services[0].organisation if services else None
-    logged_in = user is not None and user.is_authenticated
     conversation = Conversation.objects.create(
         token=secrets.token_urlsafe(24),
         kind=kind,
@@ -217,10 +235,32 @@ def start(
     return conversation
 
 
+def leave_message(
+    kind: str, *, name: str, email: str, body: str, user: User | None, now: datetime
+) -> Ticket:
+    """Out of chat hours, what the visitor wrote becomes a case for the department."""
+    requester = _requester(user, name, email)
+    return open_ticket(
+        requester=requester,
+        subject=_chat_subject(body),
+        body=body.strip()[:MAX_MESSAGE],
+        channel=Ticket.Channel.CHAT,
+        now=now,
+        department=_department(kind),
+    )
+
+
+def _requester(user: User | None, name: str, email: str) -> User:
+    """The customer, or the contact a visitor's email names (created the first time)."""
+    return user or user_for_sender(Address(name[:150], email.lower()))
+
+
+def _chat_subject(text: str) -> str:
+    return _("Chat: %(text)s") % {"text": " ".join(text.split())[:80]}
+
+
 def conversations_for_agent(agent: User) -> list[Conversation]:
     """Waiting conversations of the departments the agent sees, and the agent's own."""
-    from django.db.models import Q
-
     return list(
         Conversation.objects.exclude(status=Conversation.Status.ENDED)
         .filter(
@@ -339,13 +379,11 @@ def _file_transcript(conversation: Conversation, *, now: datetime) -> Ticket:
     when nothing is left to do; unanswered ones wait in the queue like any
     new case, so a visitor who gave up waiting still gets an answer.
     """
-    requester = conversation.user or user_for_sender(
-        Address(conversation.visitor_name, conversation.visitor_email.lower())
-    )
+    requester = _requester(conversation.user, conversation.visitor_name, conversation.visitor_email)
     first = conversation.messages.filter(sender=ChatMessage.Sender.VISITOR).order_by("pk").first()
     opening = first.body if first else conversation.visitor_name
     with translation.override(conversation.language):
-        subject = _("Chat: %(text)s") % {"text": " ".join(opening.split())[:80]}
+        subject = _chat_subject(opening)
     ticket = open_ticket(
         requester=requester,
         subject=subject,

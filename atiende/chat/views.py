@@ -18,10 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from atiende.accounts.models import User
 from atiende.chat import conversations as chat
 from atiende.chat.models import Conversation
-from atiende.mail.parsing import Address
-from atiende.mail.senders import user_for_sender
-from atiende.tickets.actions import open_ticket
-from atiende.tickets.models import Ticket
 
 # Conversations (or left messages) one address may start in ten minutes.
 STARTS_PER_WINDOW = 5
@@ -131,9 +127,6 @@ def _start(request: HttpRequest, *, embedded: bool) -> JsonResponse:
     if _too_many(request):
         return JsonResponse({"error": _("Too many chats from here; try again later.")}, status=429)
     now = timezone.now()
-    state = chat.availability(kind, user, now=now)
-    if not state.open:
-        return _closed(request, state, kind=kind, user=user, name=name, email=email, body=body)
     try:
         conversation = chat.start(
             kind,
@@ -145,6 +138,9 @@ def _start(request: HttpRequest, *, embedded: bool) -> JsonResponse:
             page_url=request.POST.get("page", "")[:500],
             language=translation.get_language() or "es",
         )
+    except chat.ChatClosed as closed:
+        state = closed.availability
+        return _closed(request, state, kind=kind, user=user, name=name, email=email, body=body)
     except chat.ChatError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({"token": conversation.token, "status": conversation.status})
@@ -166,18 +162,12 @@ def _closed(
     answer: dict[str, object] = {"closed": True, "reason": state.reason, "opens_at": opens}
     if kind == Conversation.Kind.SALES and body.strip():
         # Nothing is lost: the message becomes a case for the sales team.
-        requester = user or user_for_sender(Address(name[:150], email.lower()))
-        ticket = open_ticket(
-            requester=requester,
-            subject=_("Chat: %(text)s") % {"text": " ".join(body.split())[:80]},
-            body=body.strip()[: chat.MAX_MESSAGE],
-            channel=Ticket.Channel.CHAT,
-            now=timezone.now(),
-            department=chat._department(kind),
+        ticket = chat.leave_message(
+            kind, name=name, email=email, body=body, user=user, now=timezone.now()
         )
         answer["left_message"] = _(
             "We received your message as case %(number)s and will write to %(email)s."
-        ) % {"number": ticket.display_number, "email": requester.email}
+        ) % {"number": ticket.display_number, "email": ticket.requester.email}
     elif kind == Conversation.Kind.SUPPORT:
         answer["ticket_url"] = request.build_absolute_uri(reverse("clientarea:new_ticket"))
     return JsonResponse(answer, status=200)
