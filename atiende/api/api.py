@@ -250,13 +250,28 @@ def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
     return {**ticket_out(ticket, staff=staff), "messages": [message_out(m) for m in messages]}
 
 
+def _by_code(
+    model: type[Department] | type[CaseType], code: str, field: str, errors: dict[str, list[str]]
+) -> Department | CaseType | None:
+    """The row with that code; else None, and the field's error added to ``errors``."""
+    found = model.objects.filter(code=code).first()
+    if found is None:
+        errors[field] = [_("Unknown code: %(code)s") % {"code": code}]
+    return found
+
+
 def _pk_for(model: type[Department] | type[CaseType], code: str | None, field: str) -> str:
     if not code:
         return ""
-    found = model.objects.filter(code=code).values_list("pk", flat=True).first()
+    errors: dict[str, list[str]] = {}
+    found = _by_code(model, code, field, errors)
     if found is None:
-        raise form_errors({field: [_("Unknown code: %(code)s") % {"code": code}]})
-    return str(found)
+        raise form_errors(errors)
+    return str(found.pk)
+
+
+def _read_only() -> HttpError:
+    return HttpError(409, _("This case is closed; it can no longer change."))
 
 
 @api.post(
@@ -324,7 +339,7 @@ def post_message(
             channel=Ticket.Channel.API,
         )
     except TicketClosed:
-        raise HttpError(409, _("This case is closed; it can no longer change.")) from None
+        raise _read_only() from None
     return Status(201, message_out(message))
 
 
@@ -353,13 +368,9 @@ def change_ticket(
         else:
             errors["impact"] = [_("Unknown impact.")]
     if payload.case_type is not None:
-        changes["case_type"] = CaseType.objects.filter(code=payload.case_type).first()
-        if changes["case_type"] is None:
-            errors["case_type"] = [_("Unknown code: %(code)s") % {"code": payload.case_type}]
+        changes["case_type"] = _by_code(CaseType, payload.case_type, "case_type", errors)
     if payload.department is not None:
-        changes["department"] = Department.objects.filter(code=payload.department).first()
-        if changes["department"] is None:
-            errors["department"] = [_("Unknown code: %(code)s") % {"code": payload.department}]
+        changes["department"] = _by_code(Department, payload.department, "department", errors)
     if payload.assignee is not None:
         if payload.assignee == "":
             changes["assignee"] = None
@@ -380,7 +391,7 @@ def change_ticket(
                 **changes,
             )
     except TicketClosed:
-        raise HttpError(409, _("This case is closed; it can no longer change.")) from None
+        raise _read_only() from None
     fresh = tickets_for_agent(user).select_related(*RELATED).get(pk=ticket.pk)
     return ticket_out(fresh, staff=True)
 
