@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 import pytest
 from django.core.cache import cache
 
+from atiende.operations.ports import free_port, wait_for_port
+
 T = TypeVar("T")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("ATIENDE_CHROMIUM", "/usr/bin/chromium")
@@ -158,7 +160,7 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
             "websocket": websocket_application(),
         }
     )
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     )
@@ -178,28 +180,6 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
 DOVECOT = os.environ.get("ATIENDE_DOVECOT", "/usr/sbin/dovecot")
 # A throwaway server's password, new each session.
 IMAP_PASSWORD = secrets.token_urlsafe(12)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for_port(port: int, *, seconds: float) -> bool:
-    import socket
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
 
 
 class DovecotServer:
@@ -309,7 +289,7 @@ def running_dovecot() -> Iterator[DovecotServer]:
     for name in ("run", "state", "mail"):
         (root / name).mkdir()
     root.chmod(0o755)
-    port = _free_port()
+    port = free_port()
     (root / "passwd").write_text(
         "".join(f"{user}:{{PLAIN}}{IMAP_PASSWORD}\n" for user in DovecotServer.users)
     )
@@ -321,7 +301,7 @@ def running_dovecot() -> Iterator[DovecotServer]:
         stderr=subprocess.PIPE,
     )
     try:
-        if not _wait_for_port(port, seconds=10):
+        if not wait_for_port(port, seconds=10):
             assert process.stderr is not None  # stderr=subprocess.PIPE
             log = root / "dovecot.log"
             raise RuntimeError(
@@ -397,7 +377,7 @@ def _smtp_controller() -> Iterator[tuple[SmtpRecorder, int]]:
     from aiosmtpd.controller import Controller
 
     recorder = SmtpRecorder()
-    port = _free_port()
+    port = free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
     try:

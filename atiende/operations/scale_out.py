@@ -37,7 +37,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,8 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from pathlib import Path
 
+from atiende.operations.ports import free_port, wait_for_port
+
 DEMO_PASSWORD = "atiende-demo"  # noqa: S105 - the demo data's documented password
 CUSTOMER = "luna@tiendaluna.example"
 AGENTS = ("agente1@atiende.example", "agente2@atiende.example")
@@ -61,21 +62,6 @@ OPEN_OFFICE_HOURS = (
     "SupportPlan.objects.filter(level=1).update("
     "calendar=Calendar.objects.get_or_create(name='24/7 (scale-out demo)', always_open=True)[0])"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 # --- Mail sink ------------------------------------------------------------------
@@ -211,7 +197,7 @@ def running_cluster(
         for name in ("worker-1", "worker-2"):
             cluster.processes[name] = _atiende(env, "worker", "--no-mail-watch", log=log)
         for name, port in cluster.web_ports.items():
-            if not wait_for_port(port, 60):
+            if not wait_for_port(port, seconds=60):
                 raise RuntimeError(f"{name} did not start:\n{log.read_text()[-3000:]}")
         yield cluster
     finally:
@@ -238,9 +224,12 @@ class Visitor:
         except urllib.error.HTTPError as error:
             return error.code, url, error.read().decode()
 
-    def submit(self, url: str, fields: dict[str, str]) -> tuple[int, str, str]:
-        """Open the page with the form, then post ``fields`` with its CSRF token."""
-        _, _, page = self.get(url)
+    def submit(
+        self, url: str, fields: dict[str, str], *, page_url: str = ""
+    ) -> tuple[int, str, str]:
+        """Open the page with the form (``page_url``, else ``url``), then post ``fields``
+        to ``url`` with the page's CSRF token."""
+        _, _, page = self.get(page_url or url)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         data = {"csrfmiddlewaretoken": token.group(1) if token else "", **fields}
         request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode())  # noqa: S310 - our own http:// URLs
@@ -378,18 +367,12 @@ async def chat_across_servers(cluster: Cluster, agent: Visitor) -> str:
     """
     import websockets
 
-    visitor = Visitor()
-    _, _, page = visitor.get(cluster.url("web-1", "/chatear-con-ventas/"))
-    csrf = re.search(r'data-csrf="([^"]+)"', page)
-    request = urllib.request.Request(  # noqa: S310 - our own http:// URL
+    _, _, started = Visitor().submit(
         cluster.url("web-1", "/chat/iniciar/"),
-        data=urllib.parse.urlencode(
-            {"kind": "sales", "name": "Ana", "email": "ana@example.com", "message": "Hola"}
-        ).encode(),
-        headers={"X-CSRFToken": csrf.group(1) if csrf else ""},
+        {"kind": "sales", "name": "Ana", "email": "ana@example.com", "message": "Hola"},
+        page_url=cluster.url("web-1", "/chatear-con-ventas/"),
     )
-    with visitor._opener.open(request, timeout=30) as response:
-        token = json.loads(response.read())["token"]
+    token = json.loads(started)["token"]
     session = next(c.value for c in agent.cookies if c.name == "sessionid")
 
     def socket(server: str, path: str, **headers: str):  # type: ignore[no-untyped-def]

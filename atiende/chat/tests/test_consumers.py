@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from atiende.asgi import application
 from atiende.chat import conversations as chat
 from atiende.chat.consumers import BURST
 from atiende.chat.models import Conversation
+from atiende.operations.ports import listening
 from atiende.tickets.tests.factories import NOW, make_agent
 from conftest import require
 
@@ -61,12 +61,6 @@ class WebsocketCommunicator(ApplicationCommunicator):
         await self.wait(timeout)
 
 
-def _redis_running() -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", 6379)) == 0
-
-
 def socket_for(path: str, session: str | None = None) -> WebsocketCommunicator:
     headers = list(ORIGIN)
     if session:
@@ -107,7 +101,7 @@ LAYERS = {
 @pytest.mark.parametrize("layer", ["memory", "redis"])
 def test_visitor_and_agent_talk_in_real_time(layer, reference_data, run_async):
     if layer == "redis":
-        require(_redis_running(), "Redis is not running on 127.0.0.1:6379")
+        require(listening(6379), "Redis is not running on 127.0.0.1:6379")
     agent = make_agent(full_name="Carlos Ventas")
     session = session_of(agent)
     conversation = chat.start(

@@ -1,23 +1,17 @@
 """The scale-out path, running: two app servers, two workers, PostgreSQL, Redis."""
 
 import os
-import socket
 
 import pytest
 
+from atiende.operations.ports import listening
 from atiende.operations.scale_out import report, run_checks, running_cluster
 from conftest import require
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
 @pytest.mark.postgres_only
 def test_two_app_servers_and_two_workers_share_the_work(tmp_path):
-    require(_listening(6379), "Redis is not running on 127.0.0.1:6379")
+    require(listening(6379), "Redis is not running on 127.0.0.1:6379")
     server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     with running_cluster(
         postgres_server=server,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from atiende.operations.ports import listening
 from conftest import require
 
 REPORT = """
@@ -27,12 +27,6 @@ others = report_presence(int(sys.argv[1]), user_id=int(sys.argv[2]), name=sys.ar
                          replying=sys.argv[4] == "yes", now=timezone.now())
 print(";".join(f"{p.name}:{p.replying}" for p in others))
 """
-
-
-def _redis_running() -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", 6379)) == 0
 
 
 def _report_in_new_process(
@@ -59,7 +53,7 @@ def test_an_agent_in_one_process_is_seen_from_another(cache: str, tmp_path: Path
         "REDIS_URL": "",
     }
     if cache == "redis":
-        require(_redis_running(), "Redis is not running on 127.0.0.1:6379")
+        require(listening(6379), "Redis is not running on 127.0.0.1:6379")
         env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
     ticket = secrets.randbelow(10**9)  # a key no other run uses
 
