@@ -23,11 +23,16 @@ def alerts_recorded(alerts: Iterable[tuple[int, str, str, datetime]]) -> None:
     must not mean thousands of queue rows)."""
     alerts = list(alerts)
     batch = [[ticket_id, target, kind, due.isoformat()] for ticket_id, target, kind, due in alerts]
-    if batch:
-        send_sla_alerts.enqueue(batch)
+    if not batch:
+        return
+    send_sla_alerts.enqueue(batch)
+    # Asked once per batch: a sweep may record thousands of alerts, and most
+    # installations have no webhook for them.
+    wanted = {e for e in ("sla.warning", "sla.breached") if webhooks.subscribers(e)}
     for ticket_id, target, kind, due in alerts:
         event = "sla.breached" if kind == SlaAlert.Kind.BREACH else "sla.warning"
-        webhooks.emit(event, ticket_id=ticket_id, target=target, due_at=due.isoformat())
+        if event in wanted:
+            webhooks.emit(event, ticket_id=ticket_id, target=target, due_at=due.isoformat())
 
 
 @task

@@ -66,7 +66,7 @@ def record(
     now: datetime | None = None,
 ) -> list[Delivery]:
     """Store a delivery for each active webhook that wants ``event`` and queue its sending."""
-    hooks = [hook for hook in Webhook.objects.filter(is_active=True) if hook.wants(event)]
+    hooks = subscribers(event)
     if not hooks:
         return []
     now = now or timezone.now()
@@ -86,6 +86,11 @@ def record(
     for delivery in deliveries:
         deliver_webhook.enqueue(delivery.pk)
     return deliveries
+
+
+def subscribers(event: str) -> list[Webhook]:
+    """The active webhooks that want ``event``."""
+    return [hook for hook in Webhook.objects.filter(is_active=True) if hook.wants(event)]
 
 
 def _payload(
